@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from .models import Answer, Assessment, Finding, Question, Questionnaire
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "code", "domain", "text", "weight", "condition_question", "condition_responses"]
+    raw_id_fields = ["condition_question"]
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "source", "created_at"]
+    search_fields = ["name", "source"]
+    list_filter = ["source"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["code", "questionnaire", "domain", "weight", "position"]
+    list_filter = ["questionnaire", "domain"]
+    search_fields = ["code", "text", "domain"]
+    autocomplete_fields = ["questionnaire", "condition_question"]
+    list_select_related = ["questionnaire"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    autocomplete_fields = ["question"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["vendor", "questionnaire", "status", "score", "rating", "completed_at", "valid_until"]
+    list_filter = ["status", "rating"]
+    search_fields = ["vendor__name", "notes"]
+    autocomplete_fields = ["vendor", "questionnaire", "assessor"]
+    list_select_related = ["vendor", "questionnaire"]
+    inlines = [AnswerInline]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "question", "response"]
+    list_filter = ["response"]
+    search_fields = ["question__code", "comment", "assessment__vendor__name"]
+    autocomplete_fields = ["assessment", "question"]
+    list_select_related = ["assessment__vendor", "question"]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["title", "assessment", "severity", "status", "owner", "due_on"]
+    list_filter = ["severity", "status"]
+    search_fields = ["title", "description", "assessment__vendor__name"]
+    autocomplete_fields = ["assessment", "owner"]
+    list_select_related = ["assessment__vendor", "owner"]

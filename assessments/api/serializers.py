@@ -1,0 +1,128 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
+from vendors.models import Vendor
+
+from ..choices import AssessmentStatus, Response
+from ..models import Assessment, Finding, Question, Questionnaire
+
+
+class QuestionConditionSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=50, help_text="The code of an earlier question.")
+    responses = ChoiceListField(Response.choices, allow_empty=False, required=True)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    condition = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = ["id", "code", "domain", "text", "weight", "position", "condition"]
+
+    def get_condition(self, obj) -> dict | None:
+        if not obj.condition_question_id:
+            return None
+        return {"question": obj.condition_question.code, "responses": obj.condition_responses}
+
+
+class QuestionWriteSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=50)
+    domain = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    text = serializers.CharField(max_length=10_000)
+    weight = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("1000"), required=False
+    )
+    condition = QuestionConditionSerializer(required=False, allow_null=True)
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    questions = QuestionWriteSerializer(many=True, required=False, write_only=True, max_length=2000)
+    question_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Questionnaire
+        fields = [
+            "id",
+            "name",
+            "version",
+            "source",
+            "description",
+            "question_count",
+            "questions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version"]
+        validators = []
+
+
+class QuestionnaireDetailSerializer(QuestionnaireSerializer):
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["questions"] = QuestionSerializer(instance.questions.all(), many=True).data
+        return data
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    questionnaire = ScopedPrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    questionnaire_name = serializers.CharField(source="questionnaire.__str__", read_only=True)
+    assessor_name = serializers.CharField(source="assessor.username", read_only=True, default=None)
+    status = serializers.ChoiceField(
+        choices=[(AssessmentStatus.DRAFT, "Draft"), (AssessmentStatus.IN_PROGRESS, "In progress")],
+        required=False,
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "vendor",
+            "vendor_name",
+            "questionnaire",
+            "questionnaire_name",
+            "status",
+            "assessor",
+            "assessor_name",
+            "completed_at",
+            "valid_until",
+            "score",
+            "rating",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["completed_at", "score", "rating"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["status"] = instance.status
+        return data
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    assessment = ScopedPrimaryKeyRelatedField(queryset=Assessment.objects.all())
+    vendor = serializers.IntegerField(source="assessment.vendor_id", read_only=True)
+    vendor_name = serializers.CharField(source="assessment.vendor.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "assessment",
+            "vendor",
+            "vendor_name",
+            "title",
+            "description",
+            "severity",
+            "status",
+            "owner",
+            "owner_name",
+            "due_on",
+            "created_at",
+            "updated_at",
+        ]

@@ -1,0 +1,31 @@
+from django.db import models
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+class Rating(models.TextChoices):
+    STRONG = "strong", "Strong"
+    SATISFACTORY = "satisfactory", "Satisfactory"
+    NEEDS_IMPROVEMENT = "needs_improvement", "Needs improvement"
+    UNSATISFACTORY = "unsatisfactory", "Unsatisfactory"
+
+
+class Response(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTIAL = "partial", "Partial"
+    NO = "no", "No"
+    NA = "na", "Not applicable"
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    REMEDIATING = "remediating", "Remediating"
+    ACCEPTED = "accepted", "Risk accepted"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.REMEDIATING)

@@ -1,0 +1,70 @@
+import django_filters
+from django.utils import timezone
+
+from vendorrisk.filters import scoped_queryset
+from vendors.choices import Severity, VendorCategory
+from vendors.models import Vendor
+
+from .choices import OPEN_FINDING_STATUSES, AssessmentStatus, FindingStatus, Rating
+from .models import Assessment, Finding, Questionnaire
+
+
+class QuestionnaireFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    source = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Questionnaire
+        fields = ["name", "version", "source"]
+
+
+class AssessmentFilterSet(django_filters.FilterSet):
+    vendor = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
+    questionnaire = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Questionnaire))
+    status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
+    rating = django_filters.MultipleChoiceFilter(choices=Rating.choices)
+    category = django_filters.MultipleChoiceFilter(
+        field_name="vendor__category", choices=VendorCategory.choices
+    )
+    valid_until = django_filters.DateFromToRangeFilter()
+    completed_at = django_filters.IsoDateTimeFromToRangeFilter()
+    current = django_filters.BooleanFilter(method="filter_current", label="Completed and still valid")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "vendor",
+            "questionnaire",
+            "status",
+            "rating",
+            "category",
+            "valid_until",
+            "completed_at",
+            "current",
+        ]
+
+    def filter_current(self, qs, name, value):
+        today = timezone.now().date()
+        current = {"status": AssessmentStatus.COMPLETED, "valid_until__gte": today}
+        return qs.filter(**current) if value else qs.exclude(**current)
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    title = django_filters.CharFilter(lookup_expr="icontains")
+    assessment = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Assessment))
+    vendor = django_filters.ModelMultipleChoiceFilter(
+        field_name="assessment__vendor", queryset=scoped_queryset(Vendor)
+    )
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices)
+    due_on = django_filters.DateFromToRangeFilter()
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past its due date")
+
+    class Meta:
+        model = Finding
+        fields = ["title", "assessment", "vendor", "severity", "status", "due_on", "overdue"]
+
+    def filter_overdue(self, qs, name, value):
+        today = timezone.now().date()
+        overdue = {"status__in": OPEN_FINDING_STATUSES, "due_on__lt": today}
+        return qs.filter(**overdue) if value else qs.exclude(**overdue)

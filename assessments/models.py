@@ -1,0 +1,160 @@
+"""Questionnaires, assessments of vendors, answers and findings (DESIGN.md section 1, assessments/)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from vendorrisk.models import TimeStampedModel
+from vendors.choices import Severity
+from vendors.models import NAME_MAX, TEXT_MAX, Vendor
+from vendors.validators import ChoiceListValidator
+
+from .choices import AssessmentStatus, FindingStatus, Rating, Response
+
+
+class Questionnaire(TimeStampedModel):
+    name = models.CharField(max_length=NAME_MAX)
+    version = models.PositiveIntegerField(default=1)
+    source = models.CharField(max_length=NAME_MAX, blank=True, help_text="e.g. NIST SP 800-53r5")
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["name", "-version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="questionnaire_name_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Question(TimeStampedModel):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=50)
+    domain = models.CharField(max_length=NAME_MAX, blank=True)
+    text = models.TextField(max_length=TEXT_MAX)
+    weight = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000"))],
+    )
+    position = models.PositiveIntegerField(default=0)
+    condition_question = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependent_questions",
+        help_text="The question is asked only when this question's answer is one of condition_responses.",
+    )
+    condition_responses = models.JSONField(
+        default=list, blank=True, validators=[ChoiceListValidator(Response.values)]
+    )
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["questionnaire_id", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="question_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        if self.condition_question_id:
+            if self.condition_question_id == self.pk:
+                raise ValidationError({"condition_question": "A question cannot depend on itself."})
+            if self.condition_question.questionnaire_id != self.questionnaire_id:
+                raise ValidationError(
+                    {"condition_question": "The condition must be in the same questionnaire."}
+                )
+            if not self.condition_responses:
+                raise ValidationError(
+                    {"condition_responses": "Give the answers that make this question apply."}
+                )
+
+
+class Assessment(TimeStampedModel):
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="assessments")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    score = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    notes = models.TextField(max_length=TEXT_MAX, blank=True)
+    reminders_sent = models.JSONField(default=list, blank=True, editable=False)
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["vendor", "status", "valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=AssessmentStatus.COMPLETED)
+                | (Q(completed_at__isnull=False) & Q(valid_until__isnull=False)),
+                name="assessment_completed_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="assessment_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} — {self.questionnaire}"
+
+
+class Answer(TimeStampedModel):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    response = models.CharField(max_length=10, choices=Response.choices)
+    comment = models.TextField(max_length=TEXT_MAX, blank=True)
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["assessment_id", "question__position", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="answer_one_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.response}"
+
+
+class Finding(TimeStampedModel):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="findings")
+    title = models.CharField(max_length=NAME_MAX)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    status = models.CharField(max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,764 @@
+"""Concentration-risk scoring: the formulas of DESIGN.md section 2 as pure functions of plain data.
+
+No Django, no I/O and no clock: the caller builds the frozen `*In` dataclasses from the database, passes
+`now` and the tuned constants, and stores the `*Out` results. Everything is iterated in ascending id
+order, so a result depends only on the inputs it is a function of, never on their order, and a vendor or
+lab computed alone (from the partial inputs `compute` documents) is bit-for-bit the one of a full run.
+"""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from vendors.graph import group_roots, hop_distances, reverse
+
+# --- inputs -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementIn:
+    id: int
+    lab_id: int
+    vendor_id: int
+    status: str
+    criticality: str
+    data_sensitivity: str
+    substitutability: str
+    data_disposed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class VendorIn:
+    id: int
+    parent_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyIn:
+    vendor_id: int
+    depends_on_id: int
+    shares_data: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentIn:
+    id: int
+    vendor_id: int
+    severity: str
+    status: str
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentIn:
+    id: int
+    vendor_id: int
+    status: str
+    rating: str | None
+    completed_at: datetime | None
+    valid_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringInput:
+    labs: tuple[int, ...]
+    vendors: tuple[VendorIn, ...]
+    engagements: tuple[EngagementIn, ...]
+    dependencies: tuple[DependencyIn, ...]
+    incidents: tuple[IncidentIn, ...]
+    assessments: tuple[AssessmentIn, ...]
+
+
+# --- constants --------------------------------------------------------------------------------------
+
+DEFAULT_CONSTANTS: dict[str, Any] = {
+    "criticality": {"low": 1, "medium": 2, "high": 3, "critical": 4},
+    "data_sensitivity": {"public": 0.5, "internal": 1, "confidential": 2, "restricted": 3},
+    "substitutability": {"easy": 1, "moderate": 1.25, "difficult": 1.5, "none": 2},
+    "incident_severity": {"low": 0.1, "medium": 0.3, "high": 0.6, "critical": 0.9},
+    "incident_status_factor": {
+        "reported": 1.0,
+        "investigating": 1.0,
+        "contained": 1.0,
+        "resolved": 0.5,
+        "closed": 0.25,
+    },
+    # Resolved and closed incidents count only while resolved_at >= now - fade_days.
+    "fade_days": 365,
+    "base_likelihood": {
+        "strong": 0.10,
+        "satisfactory": 0.20,
+        "needs_improvement": 0.40,
+        "unsatisfactory": 0.60,
+        "none": 0.50,
+    },
+    "hop_decay": 0.5,
+    "max_hops": 3,
+    # Upper bounds (exclusive) of the low, moderate and high score bands; at or above the last: critical.
+    "score_bands": (25, 50, 75),
+    # < first: unconcentrated, <= second: moderate, else high (2023 US merger guidelines).
+    "hhi_bands": (1000, 1800),
+}
+
+ENGAGEMENT_STATUSES = ("proposed", "active", "suspended", "ended")
+# Stopping work does not end exposure: the vendor holds the data until disposal is confirmed.
+_STOPPED_STATUSES = frozenset({"suspended", "ended"})
+_FADING_INCIDENT_STATUSES = frozenset({"resolved", "closed"})
+_NO_RATING = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Constants:
+    criticality: Mapping[str, float]
+    data_sensitivity: Mapping[str, float]
+    substitutability: Mapping[str, float]
+    incident_severity: Mapping[str, float]
+    incident_status_factor: Mapping[str, float]
+    fade_days: float
+    base_likelihood: Mapping[str, float]
+    hop_decay: float
+    max_hops: int
+    score_bands: tuple[float, float, float]
+    hhi_bands: tuple[float, float]
+
+    @classmethod
+    def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> "Constants":
+        """Constants from a settings dict (e.g. `VENDORRISK_SCORING`) merged key by key over the defaults.
+
+        Unknown keys are refused rather than ignored, so a typo in settings cannot silently keep a default.
+        """
+        overrides = dict(overrides or {})
+        unknown = sorted(set(overrides) - set(DEFAULT_CONSTANTS))
+        if unknown:
+            raise ValueError(f"unknown scoring constants: {', '.join(unknown)}")
+        merged: dict[str, Any] = {}
+        for name, default in DEFAULT_CONSTANTS.items():
+            value = overrides.get(name, default)
+            if isinstance(default, dict):
+                extra = sorted(set(value) - set(default))
+                if extra:
+                    raise ValueError(f"unknown keys in scoring constant {name}: {', '.join(extra)}")
+                value = MappingProxyType({key: float(value.get(key, default[key])) for key in default})
+            elif isinstance(default, tuple):
+                value = tuple(float(bound) for bound in value)
+                if len(value) != len(default) or list(value) != sorted(value):
+                    raise ValueError(f"scoring constant {name} needs {len(default)} ascending bounds")
+            merged[name] = value
+        constants = cls(
+            **{**merged, "fade_days": float(merged["fade_days"]), "hop_decay": float(merged["hop_decay"])}
+        )
+        constants._validate()
+        return constants
+
+    def _validate(self) -> None:
+        for name in ("criticality", "data_sensitivity", "substitutability"):
+            if min(getattr(self, name).values()) <= 0:
+                raise ValueError(f"scoring constant {name} must be positive")
+        for name in ("incident_severity", "incident_status_factor", "base_likelihood"):
+            if not all(0 <= value <= 1 for value in getattr(self, name).values()):
+                raise ValueError(f"scoring constant {name} must lie in [0, 1]")
+        if not 0 < self.hop_decay <= 1:
+            raise ValueError("scoring constant hop_decay must lie in (0, 1]")
+        if not isinstance(self.max_hops, int) or self.max_hops < 0:
+            raise ValueError("scoring constant max_hops must be a whole number, 0 or more")
+        if self.fade_days < 0:
+            raise ValueError("scoring constant fade_days must be 0 or more")
+
+    @property
+    def exposure_max(self) -> float:
+        return (
+            max(self.criticality.values())
+            * max(self.data_sensitivity.values())
+            * max(self.substitutability.values())
+        )
+
+
+DEFAULT = Constants.from_dict()
+
+# --- outputs ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VendorScoreOut:
+    vendor_id: int
+    score: float
+    band: str
+    impact: float
+    likelihood: float
+    lab_equivalents: float
+    labs_exposed: int
+    base_likelihood: float
+    assessment_id: int | None
+    components: dict[str, Any]
+    lab_harms: dict[int, float]
+    own_views: dict[int, tuple[float, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class LabConcentrationOut:
+    lab_id: int
+    hhi: float
+    hhi_look_through: float
+    band: str
+    top_vendor: int | None
+    top_share: float | None
+    effective_providers: float | None
+    single_point_of_failure: int | None
+    single_point_of_failure_share: float | None
+    groups: list[dict[str, Any]]
+    vendors: list[dict[str, Any]]
+    components: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SharedDependencyOut:
+    vendor_id: int
+    labs_reaching: int
+    via: tuple[int, ...]
+    lab_via: dict[int, tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringResult:
+    vendors: dict[int, VendorScoreOut]
+    labs: dict[int, LabConcentrationOut]
+    shared_dependencies: dict[int, SharedDependencyOut]
+
+
+# --- small public helpers ---------------------------------------------------------------------------
+
+
+def round6(value: float) -> float:
+    return round(value, 6)
+
+
+def round_score(risk: float) -> float:
+    """One decimal, half up, after rounding to 6 decimals so float noise cannot flip the half."""
+    return math.floor(10 * round6(risk) + 0.5) / 10
+
+
+def score_band(score: float, constants: Constants = DEFAULT) -> str:
+    low, moderate, high = constants.score_bands
+    if score < low:
+        return "low"
+    if score < moderate:
+        return "moderate"
+    if score < high:
+        return "high"
+    return "critical"
+
+
+def hhi_band(hhi: float, constants: Constants = DEFAULT) -> str:
+    unconcentrated, moderate = constants.hhi_bands
+    if hhi < unconcentrated:
+        return "unconcentrated"
+    if hhi <= moderate:
+        return "moderate"
+    return "high"
+
+
+def is_exposing(status: str, data_disposed_on: date | None) -> bool:
+    """Active, or suspended/ended without confirmed disposal; proposed never exposes."""
+    if status not in ENGAGEMENT_STATUSES:
+        raise ValueError(f"unknown engagement status {status!r}")
+    return status == "active" or (status in _STOPPED_STATUSES and data_disposed_on is None)
+
+
+def engagement_exposure(engagement: EngagementIn, constants: Constants = DEFAULT) -> float:
+    """x_e = c·s·u / (c_max·s_max·u_max), in (0, 1]."""
+    weight = (
+        constants.criticality[engagement.criticality]
+        * constants.data_sensitivity[engagement.data_sensitivity]
+        * constants.substitutability[engagement.substitutability]
+    )
+    return weight / constants.exposure_max
+
+
+def incident_status_factor(incident: IncidentIn, *, now: datetime, constants: Constants = DEFAULT) -> float:
+    factor = constants.incident_status_factor[incident.status]
+    if incident.status in _FADING_INCIDENT_STATUSES:
+        cutoff = now - timedelta(days=constants.fade_days)
+        if incident.resolved_at is None or incident.resolved_at < cutoff:
+            return 0.0
+    return factor
+
+
+def current_assessment(assessments: Iterable[AssessmentIn], *, today: date) -> AssessmentIn | None:
+    """The completed assessment still valid today with the latest completed_at, then the highest id.
+
+    An assessment without valid_until is not current (the model always sets it on completion).
+    """
+    valid = [
+        assessment
+        for assessment in assessments
+        if assessment.status == "completed"
+        and assessment.valid_until is not None
+        and assessment.valid_until >= today
+    ]
+    if not valid:
+        return None
+    return max(valid, key=lambda a: (a.completed_at is not None, a.completed_at or _EPOCH, a.id))
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def _risk(exposure: float, likelihood: float) -> float:
+    """R = 100 · exposure · (0.5 + 0.5·ℓ), for I_W (concentration score) and h(L,W) (a lab's own view)."""
+    return 100.0 * exposure * (0.5 + 0.5 * likelihood)
+
+
+# --- the scorer -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Exposing:
+    """An exposing engagement with x_e and x_e·δ^k for every k, raw and rounded for the breakdown."""
+
+    id: int
+    lab_id: int
+    vendor_id: int
+    exposure: float
+    exposure6: float
+    weights: tuple[float, ...]
+    weights6: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Harm:
+    value: float
+    value6: float
+    min_hops: int
+    # (engagement id, direct vendor id, hops, engagement), in ascending engagement id.
+    terms: list[tuple[int, int, int, _Exposing]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Likelihood:
+    value: float
+    base: float
+    rating: str
+    assessment_id: int | None
+    # (incident, vendor, hops, severity, status, status factor, q·f·δ^k), in ascending incident id.
+    terms: tuple[tuple[int, int, int, str, str, float, float], ...]
+
+
+class _Scorer:
+    """Indexes the inputs once and memoises per-vendor reach, harms, likelihoods and own views."""
+
+    def __init__(self, inputs: ScoringInput, *, now: datetime, constants: Constants) -> None:
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("now must be an aware datetime")
+        self.constants = constants
+        self.now = now
+        self.today = now.astimezone(UTC).date()
+        self.max_hops = constants.max_hops
+        self.decay = tuple(constants.hop_decay**hops for hops in range(constants.max_hops + 1))
+
+        self.vendor_ids = sorted({vendor.id for vendor in inputs.vendors})
+        self.lab_ids = sorted(set(inputs.labs))
+        self.roots = group_roots({vendor.id: vendor.parent_id for vendor in inputs.vendors})
+
+        downstream: dict[int, list[int]] = {}
+        for dependency in sorted(inputs.dependencies, key=lambda d: (d.vendor_id, d.depends_on_id)):
+            if dependency.shares_data and dependency.vendor_id != dependency.depends_on_id:
+                targets = downstream.setdefault(dependency.vendor_id, [])
+                if not targets or targets[-1] != dependency.depends_on_id:
+                    targets.append(dependency.depends_on_id)
+        self.downstream = downstream
+        self.upstream = reverse(downstream)
+
+        # Only exposing engagements take part anywhere (harm, HHI, look-through, shared fourth parties).
+        self.engagements_by_vendor: dict[int, list[_Exposing]] = {}
+        self.engagements_by_lab: dict[int, list[_Exposing]] = {}
+        # x_e takes few distinct values: round each once rather than once per (engagement, vendor) pair.
+        weights_by_exposure: dict[float, tuple[float, tuple[float, ...], tuple[float, ...]]] = {}
+        for engagement in sorted(inputs.engagements, key=lambda e: e.id):
+            if not is_exposing(engagement.status, engagement.data_disposed_on):
+                continue
+            exposure = engagement_exposure(engagement, constants)
+            cached = weights_by_exposure.get(exposure)
+            if cached is None:
+                weights = tuple(exposure * decay for decay in self.decay)
+                cached = (round6(exposure), weights, tuple(round6(weight) for weight in weights))
+                weights_by_exposure[exposure] = cached
+            exposing = _Exposing(
+                engagement.id, engagement.lab_id, engagement.vendor_id, exposure, cached[0], cached[1], cached[2]
+            )
+            self.engagements_by_vendor.setdefault(engagement.vendor_id, []).append(exposing)
+            self.engagements_by_lab.setdefault(engagement.lab_id, []).append(exposing)
+
+        self.incidents_by_vendor: dict[int, list[IncidentIn]] = {}
+        self.incident_weight: dict[int, float] = {}
+        self.incident_factor: dict[int, float] = {}
+        for incident in sorted(inputs.incidents, key=lambda i: i.id):
+            factor = incident_status_factor(incident, now=now, constants=constants)
+            self.incident_factor[incident.id] = factor
+            self.incident_weight[incident.id] = constants.incident_severity[incident.severity] * factor
+            self.incidents_by_vendor.setdefault(incident.vendor_id, []).append(incident)
+
+        self.assessments_by_vendor: dict[int, list[AssessmentIn]] = {}
+        for assessment in inputs.assessments:
+            self.assessments_by_vendor.setdefault(assessment.vendor_id, []).append(assessment)
+
+        self._down_memo: dict[int, dict[int, int]] = {}
+        self._up_memo: dict[int, dict[int, int]] = {}
+        self._group_reach_memo: dict[int, dict[int, tuple[int, int]]] = {}
+        self._harms_memo: dict[int, dict[int, _Harm]] = {}
+        self._likelihood_memo: dict[int, _Likelihood] = {}
+        self._own_views_memo: dict[int, dict[int, tuple[float, str]]] = {}
+
+    # graph --------------------------------------------------------------------------------------------
+
+    def root(self, vendor_id: int) -> int:
+        return self.roots.get(vendor_id, vendor_id)
+
+    def reach_down(self, vendor_id: int) -> dict[int, int]:
+        distances = self._down_memo.get(vendor_id)
+        if distances is None:
+            distances = hop_distances(vendor_id, self.downstream, self.max_hops)
+            self._down_memo[vendor_id] = distances
+        return distances
+
+    def reach_up(self, vendor_id: int) -> dict[int, int]:
+        distances = self._up_memo.get(vendor_id)
+        if distances is None:
+            distances = hop_distances(vendor_id, self.upstream, self.max_hops)
+            self._up_memo[vendor_id] = distances
+        return distances
+
+    def group_reach(self, vendor_id: int) -> dict[int, tuple[int, int]]:
+        """Group root -> (k, nearest vendor of the group): k the shortest hop count to any of its vendors."""
+        reach = self._group_reach_memo.get(vendor_id)
+        if reach is None:
+            reach = {}
+            for reached, hops in sorted(self.reach_down(vendor_id).items()):
+                root = self.root(reached)
+                best = reach.get(root)
+                if best is None or hops < best[0]:
+                    reach[root] = (hops, reached)
+            self._group_reach_memo[vendor_id] = reach
+        return reach
+
+    # vendor terms -------------------------------------------------------------------------------------
+
+    def harms(self, vendor_id: int) -> dict[int, _Harm]:
+        """h(L,W) for every lab whose exposing engagements reach W, keyed (and ordered) by lab id."""
+        harms = self._harms_memo.get(vendor_id)
+        if harms is not None:
+            return harms
+        by_lab: dict[int, list[tuple[int, int, int, _Exposing]]] = {}
+        for direct, hops in self.reach_up(vendor_id).items():
+            for engagement in self.engagements_by_vendor.get(direct, ()):
+                term = (engagement.id, direct, hops, engagement)
+                terms = by_lab.get(engagement.lab_id)
+                if terms is None:
+                    by_lab[engagement.lab_id] = [term]
+                else:
+                    terms.append(term)
+        harms = {}
+        for lab_id in sorted(by_lab):
+            terms = by_lab[lab_id]
+            if len(terms) > 1:
+                terms.sort(key=_first)  # the noisy-OR product runs in ascending engagement id
+            survival = 1.0
+            min_hops = self.max_hops
+            for _, _, hops, engagement in terms:
+                survival *= 1.0 - engagement.weights[hops]
+                if hops < min_hops:
+                    min_hops = hops
+            harm = 1.0 - survival
+            harms[lab_id] = _Harm(harm, round6(harm), min_hops, terms)
+        self._harms_memo[vendor_id] = harms
+        return harms
+
+    def own_views(self, vendor_id: int) -> dict[int, tuple[float, str]]:
+        """R(L,W) and its band for every lab reaching W."""
+        views = self._own_views_memo.get(vendor_id)
+        if views is None:
+            likelihood = self.likelihood(vendor_id).value
+            views = {}
+            for lab_id, harm in self.harms(vendor_id).items():
+                score = round_score(_risk(harm.value, likelihood))
+                views[lab_id] = (score, score_band(score, self.constants))
+            self._own_views_memo[vendor_id] = views
+        return views
+
+    def likelihood(self, vendor_id: int) -> _Likelihood:
+        likelihood = self._likelihood_memo.get(vendor_id)
+        if likelihood is not None:
+            return likelihood
+        assessment = current_assessment(self.assessments_by_vendor.get(vendor_id, ()), today=self.today)
+        rating = _NO_RATING
+        if assessment is not None and assessment.rating is not None:
+            rating = assessment.rating
+        base = self.constants.base_likelihood[rating]
+        at_reach = sorted(
+            (incident.id, incident, hops)
+            for reached, hops in self.reach_down(vendor_id).items()
+            for incident in self.incidents_by_vendor.get(reached, ())
+        )
+        survival = 1.0
+        terms = []
+        for incident_id, incident, hops in at_reach:
+            term = self.incident_weight[incident_id] * self.decay[hops]
+            if term > 0:  # a faded incident multiplies by exactly 1: leaving it out changes nothing
+                survival *= 1.0 - term
+                terms.append(
+                    (
+                        incident_id,
+                        incident.vendor_id,
+                        hops,
+                        incident.severity,
+                        incident.status,
+                        self.incident_factor[incident_id],
+                        term,
+                    )
+                )
+        likelihood = _Likelihood(
+            value=1.0 - (1.0 - base) * survival,
+            base=base,
+            rating=rating,
+            assessment_id=assessment.id if assessment is not None else None,
+            terms=tuple(terms),
+        )
+        self._likelihood_memo[vendor_id] = likelihood
+        return likelihood
+
+    # results ------------------------------------------------------------------------------------------
+
+    def vendor_score(self, vendor_id: int) -> VendorScoreOut:
+        harms = self.harms(vendor_id)
+        likelihood = self.likelihood(vendor_id)
+        lab_equivalents = 0.0
+        for harm in harms.values():
+            lab_equivalents += harm.value
+        impact = 1.0 - math.exp(-lab_equivalents)
+        score = round_score(_risk(impact, likelihood.value))
+        own_views = {}
+        for lab_id, harm in harms.items():
+            own_score = round_score(_risk(harm.value, likelihood.value))
+            own_views[lab_id] = (own_score, score_band(own_score, self.constants))
+        components = {
+            "labs": [
+                {
+                    "lab": lab_id,
+                    "harm": round6(harm.value),
+                    "engagements": [
+                        {
+                            "engagement": engagement_id,
+                            "vendor": direct,
+                            "hops": hops,
+                            "exposure": round6(exposure),
+                            "weight": round6(weight),
+                        }
+                        for engagement_id, direct, hops, exposure, weight in harm.terms
+                    ],
+                }
+                for lab_id, harm in harms.items()
+            ],
+            "incidents": [
+                {
+                    "incident": incident_id,
+                    "vendor": at_vendor,
+                    "hops": hops,
+                    "severity": severity,
+                    "status": status,
+                    "status_factor": factor,
+                    "term": round6(term),
+                }
+                for incident_id, at_vendor, hops, severity, status, factor, term in likelihood.terms
+            ],
+            "base_likelihood": {
+                "rating": likelihood.rating,
+                "value": likelihood.base,
+                "assessment": likelihood.assessment_id,
+            },
+        }
+        return VendorScoreOut(
+            vendor_id=vendor_id,
+            score=score,
+            band=score_band(score, self.constants),
+            impact=round6(impact),
+            likelihood=round6(likelihood.value),
+            lab_equivalents=round6(lab_equivalents),
+            labs_exposed=sum(1 for harm in harms.values() if harm.value > 0),
+            base_likelihood=likelihood.base,
+            assessment_id=likelihood.assessment_id,
+            components=components,
+            lab_harms={lab_id: round6(harm.value) for lab_id, harm in harms.items()},
+            own_views=own_views,
+        )
+
+    def shared_dependency(self, vendor_id: int) -> SharedDependencyOut | None:
+        lab_via: dict[int, tuple[int, ...]] = {}
+        through_two_groups = False
+        for lab_id, harm in self.harms(vendor_id).items():
+            # k = 0 only for an engagement with W itself, so "every k >= 1" also means "not engaged directly".
+            if any(hops == 0 for _, _, hops, _, _ in harm.terms):
+                continue
+            direct_vendors = tuple(sorted({direct for _, direct, _, _, _ in harm.terms}))
+            lab_via[lab_id] = direct_vendors
+            if len({self.root(direct) for direct in direct_vendors}) >= 2:
+                through_two_groups = True
+        if len(lab_via) < 2 and not through_two_groups:
+            return None
+        via = tuple(sorted({direct for directs in lab_via.values() for direct in directs}))
+        return SharedDependencyOut(vendor_id=vendor_id, labs_reaching=len(lab_via), via=via, lab_via=lab_via)
+
+    def lab_concentration(self, lab_id: int) -> LabConcentrationOut:
+        engagements = self.engagements_by_lab.get(lab_id, [])
+        total = 0.0
+        group_exposure: dict[int, float] = {}
+        reach_exposure: dict[int, float] = {}
+        reach_terms: dict[int, list[dict[str, Any]]] = {}
+        reached_vendors: set[int] = set()
+        engagement_rows = []
+        for engagement in engagements:
+            exposure = self.exposure[engagement.id]
+            group = self.root(engagement.vendor_id)
+            total += exposure
+            group_exposure[group] = group_exposure.get(group, 0.0) + exposure
+            engagement_rows.append(
+                {
+                    "engagement": engagement.id,
+                    "vendor": engagement.vendor_id,
+                    "group": group,
+                    "exposure": round6(exposure),
+                }
+            )
+            for reached_group, (hops, nearest) in self.group_reach(engagement.vendor_id).items():
+                weight = exposure * self.decay[hops]
+                reach_exposure[reached_group] = reach_exposure.get(reached_group, 0.0) + weight
+                reach_terms.setdefault(reached_group, []).append(
+                    {
+                        "engagement": engagement.id,
+                        "vendor": engagement.vendor_id,
+                        "reaches": nearest,
+                        "hops": hops,
+                        "weight": round6(weight),
+                    }
+                )
+            reached_vendors.update(self.reach_down(engagement.vendor_id))
+
+        if not engagements:
+            return LabConcentrationOut(
+                lab_id=lab_id,
+                hhi=0.0,
+                hhi_look_through=0.0,
+                band=hhi_band(0.0, self.constants),
+                top_vendor=None,
+                top_share=None,
+                effective_providers=None,
+                single_point_of_failure=None,
+                single_point_of_failure_share=None,
+                groups=[],
+                vendors=[],
+                components={"total_exposure": 0.0, "engagements": [], "look_through": []},
+            )
+
+        shares = {group: group_exposure[group] / total for group in sorted(group_exposure)}
+        reach_shares = {group: reach_exposure[group] / total for group in sorted(reach_exposure)}
+        hhi = 0.0
+        for share in shares.values():
+            hhi += share * share
+        hhi *= 10000
+        hhi_look_through = 0.0
+        for share in reach_shares.values():
+            hhi_look_through += share * share
+        hhi_look_through *= 10000
+        hhi_rounded = round6(hhi)
+
+        # Ties (after rounding to 6 decimals) go to the lowest root vendor id.
+        top_vendor = min(shares, key=lambda group: (-round6(shares[group]), group))
+        single_point = min(reach_shares, key=lambda group: (-round6(reach_shares[group]), group))
+
+        groups = [
+            {
+                "group": group,
+                "exposure": round6(group_exposure.get(group, 0.0)),
+                "share": round6(shares.get(group, 0.0)),
+                "reach_share": round6(reach_share),
+            }
+            for group, reach_share in reach_shares.items()
+        ]
+        vendors = []
+        for vendor_id in reached_vendors:
+            harm = self.harms(vendor_id)[lab_id].value
+            if harm <= 0:
+                continue
+            own_score = round_score(_risk(harm, self.likelihood(vendor_id).value))
+            vendors.append(
+                {
+                    "vendor": vendor_id,
+                    "harm": round6(harm),
+                    "score": own_score,
+                    "band": score_band(own_score, self.constants),
+                }
+            )
+        vendors.sort(key=lambda row: (-row["score"], -row["harm"], row["vendor"]))
+        return LabConcentrationOut(
+            lab_id=lab_id,
+            hhi=hhi_rounded,
+            hhi_look_through=round6(hhi_look_through),
+            band=hhi_band(hhi_rounded, self.constants),
+            top_vendor=top_vendor,
+            top_share=round6(shares[top_vendor]),
+            effective_providers=round6(10000 / hhi),
+            single_point_of_failure=single_point,
+            single_point_of_failure_share=round6(reach_shares[single_point]),
+            groups=groups,
+            vendors=vendors,
+            components={
+                "total_exposure": round6(total),
+                "engagements": engagement_rows,
+                "look_through": [
+                    {"group": group, "reach_share": round6(share), "terms": reach_terms[group]}
+                    for group, share in reach_shares.items()
+                ],
+            },
+        )
+
+
+def compute(
+    inputs: ScoringInput,
+    *,
+    now: datetime,
+    constants: Constants = DEFAULT,
+    vendor_ids: Iterable[int] | None = None,
+    lab_ids: Iterable[int] | None = None,
+) -> ScoringResult:
+    """Vendor scores, shared fourth parties and lab concentrations (DESIGN.md section 2).
+
+    `vendor_ids` / `lab_ids` None means every vendor of `inputs.vendors` / every lab of `inputs.labs`;
+    pass an empty tuple to skip one side. A partial run needs, besides the whole vendor graph (all vendors
+    and dependencies): for each requested vendor, the engagements of every vendor within `max_hops`
+    upstream of it, the incidents at every vendor within `max_hops` downstream and its own assessments;
+    for each requested lab, all its engagements and, for its `vendors` list (the lab's own view, which
+    uses each reached vendor's likelihood), the incidents within `max_hops` downstream of every vendor it
+    reaches and those vendors' assessments.
+    """
+    scorer = _Scorer(inputs, now=now, constants=constants)
+    requested_vendors = _requested(vendor_ids, scorer.vendor_ids, "vendor")
+    requested_labs = _requested(lab_ids, scorer.lab_ids, "lab")
+    vendors = {vendor_id: scorer.vendor_score(vendor_id) for vendor_id in requested_vendors}
+    shared = {}
+    for vendor_id in requested_vendors:
+        shared_dependency = scorer.shared_dependency(vendor_id)
+        if shared_dependency is not None:
+            shared[vendor_id] = shared_dependency
+    labs = {lab_id: scorer.lab_concentration(lab_id) for lab_id in requested_labs}
+    return ScoringResult(vendors=vendors, labs=labs, shared_dependencies=shared)
+
+
+def _requested(ids: Iterable[int] | None, known: list[int], kind: str) -> list[int]:
+    if ids is None:
+        return known
+    requested = sorted(set(ids))
+    missing = sorted(set(requested) - set(known))
+    if missing:
+        raise ValueError(f"{kind} ids not in the inputs: {missing}")
+    return requested

@@ -1,0 +1,126 @@
+from rest_framework import serializers
+
+from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
+from vendors.choices import DataCategory
+from vendors.models import Lab, Vendor
+
+from ..choices import NotificationStatus
+from ..models import Incident, IncidentUpdate, LabResponse, Notification
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    data_categories_exposed = ChoiceListField(DataCategory.choices)
+    reported_by_name = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+    note = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text="Timeline text for a status change (otherwise a standard sentence is written).",
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "vendor",
+            "vendor_name",
+            "title",
+            "description",
+            "severity",
+            "status",
+            "attack_vector",
+            "data_exposure",
+            "data_categories_exposed",
+            "records_affected",
+            "occurred_at",
+            "discovered_at",
+            "vendor_confirmed_at",
+            "resolved_at",
+            "source_url",
+            "source",
+            "external_id",
+            "reported_by",
+            "reported_by_name",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["reported_by"]
+        validators = []
+
+    def create(self, validated_data):  # pragma: no cover - the viewset calls the service
+        raise AssertionError("use incidents.services.incident_create")
+
+
+class IncidentUpdateSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.username", read_only=True, default=None)
+
+    class Meta:
+        model = IncidentUpdate
+        fields = ["id", "incident", "author", "author_name", "created_at", "body", "status_from", "status_to"]
+        read_only_fields = ["incident", "author", "created_at", "status_from", "status_to"]
+
+
+class LabResponseSerializer(serializers.ModelSerializer):
+    lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    decided_by_name = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = LabResponse
+        fields = [
+            "id",
+            "incident",
+            "lab",
+            "lab_name",
+            "decision",
+            "data_confirmed_exposed",
+            "aware_at",
+            "reason",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["incident", "decided_by", "decided_at"]
+        validators = []
+
+    def validate_lab(self, lab):
+        incident = self.context["incident"]
+        existing = LabResponse.objects.filter(incident=incident, lab=lab)
+        if self.instance is not None:
+            existing = existing.exclude(pk=self.instance.pk)
+        if existing.exists():
+            raise serializers.ValidationError(
+                "This lab already has a response to this incident; update it instead."
+            )
+        return lab
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    incident_title = serializers.CharField(source="incident.title", read_only=True)
+    status = serializers.ChoiceField(choices=NotificationStatus.choices, read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "incident",
+            "incident_title",
+            "lab",
+            "lab_name",
+            "regime",
+            "stage",
+            "due_at",
+            "submitted_at",
+            "reference",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["incident", "lab", "regime", "stage", "due_at"]

@@ -1,0 +1,71 @@
+from django.db import models
+
+
+class IncidentStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    INVESTIGATING = "investigating", "Investigating"
+    CONTAINED = "contained", "Contained"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+STATUS_ORDER = [s.value for s in IncidentStatus]
+OPEN_STATUSES = (IncidentStatus.REPORTED, IncidentStatus.INVESTIGATING, IncidentStatus.CONTAINED)
+DONE_STATUSES = (IncidentStatus.RESOLVED, IncidentStatus.CLOSED)
+
+
+class AttackVector(models.TextChoices):
+    SUPPLY_CHAIN = "supply_chain", "Supply chain"
+    RANSOMWARE = "ransomware", "Ransomware"
+    CREDENTIAL_THEFT = "credential_theft", "Credential theft"
+    PHISHING = "phishing", "Phishing"
+    INSIDER = "insider", "Insider"
+    MISCONFIGURATION = "misconfiguration", "Misconfiguration"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class DataExposure(models.TextChoices):
+    NONE = "none", "None"
+    SUSPECTED = "suspected", "Suspected"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
+class Decision(models.TextChoices):
+    INVESTIGATING = "investigating", "Investigating"
+    CONTINUE = "continue", "Continue working"
+    HALT = "halt", "Halt work"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class NotificationStage(models.TextChoices):
+    REPORT = "report", "Report"
+    EARLY_WARNING = "early_warning", "Early warning"
+    NOTIFICATION = "notification", "Notification"
+    FINAL_REPORT = "final_report", "Final report"
+    INITIAL = "initial", "Initial"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    FINAL = "final", "Final"
+    FORM_8K = "form_8k", "Form 8-K"
+    NOTICE = "notice", "Notice"
+
+
+class NotificationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    NOT_REQUIRED = "not_required", "Not required"
+    OVERDUE = "overdue", "Overdue"
+    PENDING = "pending", "Pending"
+
+
+def status_move_allowed(old: str, new: str) -> bool:
+    """Forward moves (skipping allowed), or reopening a resolved/closed incident to investigating."""
+    if old == new:
+        return True
+    if old in DONE_STATUSES and new == IncidentStatus.INVESTIGATING:
+        return True
+    return STATUS_ORDER.index(new) > STATUS_ORDER.index(old)

@@ -1,0 +1,31 @@
+"""Reads for incidents, their timeline, lab responses and notifications."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from vendors.scoping import scope
+
+from .models import Incident, IncidentUpdate, LabResponse, Notification
+
+
+def incident_list(*, user) -> QuerySet[Incident]:
+    return scope(Incident.objects.select_related("vendor", "reported_by"), user)
+
+
+def incident_get(*, user, pk) -> Incident:
+    return get_object_or_404(incident_list(user=user), pk=pk)
+
+
+def incident_update_list(*, user, incident: Incident) -> QuerySet[IncidentUpdate]:
+    return scope(IncidentUpdate.objects.filter(incident=incident).select_related("author"), user)
+
+
+def lab_response_list(*, user, incident: Incident | None = None) -> QuerySet[LabResponse]:
+    qs = LabResponse.objects.select_related("lab", "decided_by", "incident")
+    if incident is not None:
+        qs = qs.filter(incident=incident)
+    return scope(qs, user)
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    return scope(Notification.objects.select_related("incident", "lab"), user)

@@ -1,0 +1,146 @@
+"""Writes for incidents: lifecycle with its timeline, lab responses, notifications."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from vendorrisk.audit import acting_as
+from vendorrisk.errors import ApplicationError
+from vendorrisk.services import blocker, model_create, model_delete, model_update
+from vendors import dirty
+
+from .choices import DONE_STATUSES, IncidentStatus, status_move_allowed
+from .models import Incident, IncidentUpdate, LabResponse, Notification
+
+SCORE_FIELDS = {"vendor", "severity", "status", "resolved_at"}
+
+
+def _apply_status(
+    incident: Incident, old_status: str, new_status: str, *, explicit_resolved_at: bool
+) -> None:
+    if not status_move_allowed(old_status, new_status):
+        raise ApplicationError(
+            f"An incident cannot move from {old_status} to {new_status}. Status moves forward "
+            "(reported → investigating → contained → resolved → closed); only a resolved or closed "
+            "incident can be reopened, to investigating."
+        )
+    if old_status == new_status or explicit_resolved_at:
+        return
+    if new_status in DONE_STATUSES and old_status not in DONE_STATUSES:
+        incident.resolved_at = timezone.now()
+    elif new_status not in DONE_STATUSES:
+        incident.resolved_at = None
+
+
+def _timeline_for_status(incident: Incident, *, actor, old_status: str, body: str = "") -> None:
+    if incident.status == old_status:
+        return
+    IncidentUpdate.objects.create(
+        incident=incident,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        body=body or f"Status changed from {old_status} to {incident.status}.",
+        status_from=old_status,
+        status_to=incident.status,
+    )
+
+
+@transaction.atomic
+def incident_create(*, actor, note: str = "", **data) -> Incident:
+    status = data.get("status", IncidentStatus.REPORTED)
+    if status in DONE_STATUSES and not data.get("resolved_at"):
+        data["resolved_at"] = timezone.now()
+    if status not in DONE_STATUSES and data.get("resolved_at"):
+        data["resolved_at"] = None
+    if getattr(actor, "is_authenticated", False):
+        data.setdefault("reported_by", actor)
+    incident = model_create(Incident, actor=actor, data=data)
+    IncidentUpdate.objects.create(
+        incident=incident,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        body=note or f"Incident recorded with status {incident.status}.",
+        status_to=incident.status,
+    )
+    dirty.mark_incident(vendor_id=incident.vendor_id, cause=f"incident {incident.id} created")
+    incident_changed(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, actor, instance: Incident, note: str = "", **data) -> Incident:
+    instance = Incident.objects.select_for_update().get(pk=instance.pk)
+    old_status, old_vendor = instance.status, instance.vendor_id
+    new_status = data.get("status", old_status)
+    _apply_status(instance, old_status, new_status, explicit_resolved_at="resolved_at" in data)
+    if new_status not in DONE_STATUSES and "resolved_at" in data:
+        data["resolved_at"] = None
+    incident, changed = model_update(instance, actor=actor, data=data)
+    with acting_as(actor):
+        _timeline_for_status(incident, actor=actor, old_status=old_status, body=note)
+    if changed.keys() & SCORE_FIELDS or incident.status != old_status:
+        cause = f"incident {incident.id} updated"
+        dirty.mark_incident(vendor_id=old_vendor, cause=cause)
+        if incident.vendor_id != old_vendor:
+            dirty.mark_incident(vendor_id=incident.vendor_id, cause=cause)
+    if changed:
+        incident_changed(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_delete(*, actor, instance: Incident) -> None:
+    model_delete(
+        instance,
+        actor=actor,
+        blockers={"notifications": blocker(instance.notifications.exclude(submitted_at=None))},
+    )
+    dirty.mark_incident(vendor_id=instance.vendor_id, cause=f"incident {instance.pk} deleted")
+
+
+def incident_changed(incident: Incident) -> None:
+    """Keep derived rows (notifications) in step with the incident."""
+    for hook in INCIDENT_CHANGE_HOOKS:
+        hook(incident)
+
+
+INCIDENT_CHANGE_HOOKS: list = []
+
+
+@transaction.atomic
+def incident_update_create(*, actor, incident: Incident, body: str) -> IncidentUpdate:
+    with acting_as(actor):
+        return IncidentUpdate.objects.create(incident=incident, author=actor, body=body)
+
+
+@transaction.atomic
+def lab_response_create(*, actor, incident: Incident, **data) -> LabResponse:
+    data.setdefault("decided_at", timezone.now())
+    response = model_create(
+        LabResponse, actor=actor, data={"incident": incident, "decided_by": actor, **data}
+    )
+    incident_changed(incident)
+    return response
+
+
+@transaction.atomic
+def lab_response_update(*, actor, instance: LabResponse, **data) -> LabResponse:
+    if "decision" in data and data["decision"] != instance.decision:
+        data.setdefault("decided_at", timezone.now())
+        data["decided_by"] = actor
+    response, changed = model_update(instance, actor=actor, data=data)
+    if "aware_at" in changed:
+        incident_changed(response.incident)
+    return response
+
+
+@transaction.atomic
+def notification_update(*, actor, instance: Notification, **data) -> Notification:
+    allowed = {k: v for k, v in data.items() if k in ("submitted_at", "reference")}
+    if allowed.get("submitted_at") and allowed["submitted_at"] > timezone.now() + timezone.timedelta(
+        minutes=5
+    ):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"submitted_at": "A submission time cannot be in the future."})
+    notification, changed = model_update(instance, actor=actor, data=allowed)
+    if "submitted_at" in changed:
+        incident_changed(notification.incident)
+    return notification

@@ -1,0 +1,53 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from vendors.models import Lab
+
+from .models import User
+
+
+class UserAdminForm(forms.ModelForm):
+    labs = forms.ModelMultipleChoiceField(
+        queryset=Lab.objects.all(),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple("labs", is_stacked=False),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "all_labs", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["labs"].initial = self.instance.labs.all()
+
+    def clean(self):
+        data = super().clean()
+        role, all_labs, labs = data.get("role"), data.get("all_labs"), data.get("labs")
+        if role and role != "admin" and not all_labs and not labs:
+            self.add_error("labs", "A non-admin user needs all labs or at least one lab.")
+        return data
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserAdminForm
+    list_display = ["username", "email", "role", "all_labs", "is_active", "last_login"]
+    list_filter = ["role", "all_labs", "is_active"]
+    search_fields = ["username", "email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email"]}),
+        ("Access", {"fields": ["role", "all_labs", "labs", "is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2", "role", "all_labs"]})
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "labs" in form.cleaned_data:
+            form.instance.labs.set(form.cleaned_data["labs"])

@@ -1,0 +1,30 @@
+"""The one API router."""
+
+from rest_framework.routers import DefaultRouter
+
+from assessments.api.views import AssessmentViewSet, FindingViewSet, QuestionnaireViewSet
+from incidents.api.views import (
+    IncidentUpdateViewSet,
+    IncidentViewSet,
+    LabResponseViewSet,
+    NotificationViewSet,
+)
+from vendors.api.views import EngagementViewSet, LabViewSet, VendorDependencyViewSet, VendorViewSet
+
+from .api_views import AuditViewSet, UserViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("labs", LabViewSet, basename="lab")
+router.register("vendors", VendorViewSet, basename="vendor")
+router.register("engagements", EngagementViewSet, basename="engagement")
+router.register("vendor-dependencies", VendorDependencyViewSet, basename="vendordependency")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register(r"incidents/(?P<incident_pk>\d+)/updates", IncidentUpdateViewSet, basename="incident-update")
+router.register(r"incidents/(?P<incident_pk>\d+)/responses", LabResponseViewSet, basename="incident-response")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("audit", AuditViewSet, basename="audit")
+router.register("users", UserViewSet, basename="user")

@@ -1,0 +1,84 @@
+"""Base classes for the thin API layer: viewsets read through selectors and write through services."""
+
+from typing import ClassVar
+
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from vendors.scoping import scope
+
+from .roles import ADMIN_ONLY
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices are cut to the caller's scope: out of scope reads as "does not exist"."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return scope(queryset, request.user if request else None)
+
+
+class ChoiceListField(serializers.ListField):
+    """A list of distinct values of one TextChoices."""
+
+    def __init__(self, choices, **kwargs):
+        kwargs.setdefault("allow_empty", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", len(choices))
+        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("Values must not repeat.")
+        return values
+
+
+class ServiceModelViewSet(viewsets.ModelViewSet):
+    """CRUD where reads come from `list_selector(user=…)` and writes call the app's services.
+
+    Subclasses declare `list_selector`, `create_service`, `update_service`, `delete_service` and
+    `write_roles`; everything else (filters, search, ordering, pagination, errors) is shared.
+    """
+
+    list_selector = None
+    create_service = None
+    update_service = None
+    delete_service = None
+    write_roles: ClassVar[frozenset] = ADMIN_ONLY
+    http_method_names: ClassVar[list[str]] = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return type(self).list_selector(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            actor=self.request.user, instance=serializer.instance, **serializer.validated_data
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        type(self).delete_service(actor=request.user, instance=instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReadUpdateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """For system-created rows that users may only amend (e.g. notifications)."""
+
+    list_selector = None
+    update_service = None
+    write_roles: ClassVar[frozenset] = ADMIN_ONLY
+
+    def get_queryset(self):
+        return type(self).list_selector(user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            actor=self.request.user, instance=serializer.instance, **serializer.validated_data
+        )

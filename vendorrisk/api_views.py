@@ -1,0 +1,147 @@
+"""Project-level API resources: users (admin) and the audit trail (admin and security)."""
+
+import django_filters
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from rest_framework import serializers, viewsets
+
+from vendors.models import Lab
+from vendors.scoping import visible_lab_ids
+
+from . import accounts
+from .api_base import ServiceModelViewSet
+from .roles import ADMIN_ONLY, AUDIT_READERS, Role
+
+User = get_user_model()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, max_length=256, trim_whitespace=False)
+    labs = serializers.PrimaryKeyRelatedField(many=True, queryset=Lab.objects.all(), required=False)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "password",
+            "email",
+            "first_name",
+            "last_name",
+            "role",
+            "all_labs",
+            "labs",
+            "is_active",
+            "last_login",
+            "date_joined",
+        ]
+        read_only_fields = ["last_login", "date_joined"]
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("password"):
+            raise serializers.ValidationError({"password": "This field is required."})
+        return attrs
+
+
+class UserFilterSet(django_filters.FilterSet):
+    username = django_filters.CharFilter(lookup_expr="icontains")
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    lab = django_filters.ModelChoiceFilter(field_name="labs", queryset=Lab.objects.all())
+
+    class Meta:
+        model = User
+        fields = ["username", "role", "all_labs", "is_active", "lab"]
+
+
+class UserViewSet(ServiceModelViewSet):
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+    search_fields = ["username", "email", "first_name", "last_name"]
+    ordering_fields = ["id", "username", "date_joined"]
+    list_selector = accounts.user_list
+    create_service = accounts.user_create
+    update_service = accounts.user_update
+    delete_service = accounts.user_delete
+    read_roles = ADMIN_ONLY
+    write_roles = ADMIN_ONLY
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    object_type = serializers.SerializerMethodField()
+    action = serializers.SerializerMethodField()
+    actor_name = serializers.CharField(source="actor.username", read_only=True, default=None)
+    changes = serializers.JSONField(source="changes_dict", read_only=True)
+
+    class Meta:
+        model = LogEntry
+        fields = [
+            "id",
+            "timestamp",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "actor",
+            "actor_name",
+            "changes",
+            "remote_addr",
+        ]
+
+    def get_object_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def get_action(self, obj) -> str:
+        return {0: "create", 1: "update", 2: "delete", 3: "access"}.get(obj.action, str(obj.action))
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    object_type = django_filters.CharFilter(
+        method="filter_object_type", help_text="app_label.model, e.g. vendors.engagement"
+    )
+    object_id = django_filters.NumberFilter()
+    actor = django_filters.NumberFilter(field_name="actor_id")
+    action = django_filters.ChoiceFilter(
+        choices=[("create", "create"), ("update", "update"), ("delete", "delete")], method="filter_action"
+    )
+    timestamp = django_filters.IsoDateTimeFromToRangeFilter()
+
+    class Meta:
+        model = LogEntry
+        fields = ["object_type", "object_id", "actor", "action", "timestamp"]
+
+    def filter_object_type(self, qs, name, value):
+        app_label, _, model = value.lower().partition(".")
+        return qs.filter(content_type__app_label=app_label, content_type__model=model)
+
+    def filter_action(self, qs, name, value):
+        return qs.filter(action={"create": 0, "update": 1, "delete": 2}[value])
+
+
+def audit_list(*, user):
+    """Audit entries, cut to the user's labs: lab-owned rows carry their lab in additional_data."""
+    qs = LogEntry.objects.select_related("content_type", "actor").order_by("-timestamp", "-id")
+    ids = visible_lab_ids(user)
+    if ids is None:
+        return qs
+    user_type = ContentType.objects.get_for_model(User)
+    return qs.exclude(content_type=user_type).filter(
+        Q(additional_data__isnull=True)
+        | ~Q(additional_data__has_key="lab")
+        | Q(additional_data__lab__in=list(ids))
+    )
+
+
+class AuditViewSet(viewsets.ReadOnlyModelViewSet):
+    """Who changed what, when: every create, update and delete."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditFilterSet
+    search_fields = ["object_repr"]
+    ordering_fields = ["timestamp", "id"]
+    read_roles = AUDIT_READERS
+
+    def get_queryset(self):
+        return audit_list(user=self.request.user)

@@ -1,0 +1,22 @@
+"""The Celery app: configured from Django settings (CELERY_*), tasks autodiscovered, beat schedule here."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendorrisk.settings.local")
+
+app = Celery("vendorrisk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Drains any dirty marks whose on-commit request was lost (broker down, worker killed).
+    "sweep-dirty-scores": {"task": "assessments.tasks.sweep_scores", "schedule": 30.0},
+    # Time changes score inputs: incidents fading past 365 days, assessments expiring.
+    "mark-time-dependent-scores": {
+        "task": "assessments.tasks.mark_time_dependent_scores",
+        "schedule": crontab(minute=5, hour=0),
+    },
+}

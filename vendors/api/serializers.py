@@ -1,0 +1,98 @@
+from rest_framework import serializers
+
+from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
+
+from ..choices import DataCategory, Regime
+from ..models import Engagement, Lab, Vendor, VendorDependency
+
+
+class LabSerializer(serializers.ModelSerializer):
+    regimes = ChoiceListField(Regime.choices)
+
+    class Meta:
+        model = Lab
+        fields = ["id", "name", "slug", "description", "regimes", "created_at", "updated_at"]
+        read_only_fields = ["slug"]
+
+
+class VendorSerializer(serializers.ModelSerializer):
+    parent = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, required=False)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "legal_name",
+            "website",
+            "country",
+            "parent",
+            "parent_name",
+            "category",
+            "status",
+            "description",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["slug"]
+
+
+class EngagementSerializer(serializers.ModelSerializer):
+    lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
+    vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None)
+    data_categories = ChoiceListField(DataCategory.choices)
+    is_exposing = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "id",
+            "lab",
+            "lab_name",
+            "vendor",
+            "vendor_name",
+            "title",
+            "owner",
+            "owner_name",
+            "status",
+            "criticality",
+            "data_sensitivity",
+            "substitutability",
+            "data_categories",
+            "annual_value",
+            "currency",
+            "start_date",
+            "end_date",
+            "data_disposed_on",
+            "notes",
+            "is_exposing",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class VendorDependencySerializer(serializers.ModelSerializer):
+    vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    depends_on = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    depends_on_name = serializers.CharField(source="depends_on.name", read_only=True)
+
+    class Meta:
+        model = VendorDependency
+        fields = [
+            "id",
+            "vendor",
+            "vendor_name",
+            "depends_on",
+            "depends_on_name",
+            "shares_data",
+            "description",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []  # the unique pair is checked by the model, with a field-named message

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class VendorsConfig(AppConfig):
+    name = "vendors"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from vendorrisk.audit import register_app_models
+
+        register_app_models(self)

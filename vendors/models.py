@@ -1,0 +1,266 @@
+"""Labs, vendors, engagements and the vendor dependency graph (DESIGN.md section 1, vendors/)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import slugify
+
+from vendorrisk.models import TimeStampedModel
+
+from .choices import (
+    EXPOSING_AFTER_STOP,
+    Criticality,
+    DataCategory,
+    DataSensitivity,
+    EngagementStatus,
+    Regime,
+    Substitutability,
+    VendorCategory,
+    VendorStatus,
+)
+from .validators import ChoiceListValidator, validate_country, validate_currency
+
+NAME_MAX = 200
+TEXT_MAX = 10_000
+
+
+def unique_slug(model, name: str, pk: int | None) -> str:
+    base = (slugify(name) or "item")[:200]
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exclude(pk=pk).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+class Lab(TimeStampedModel):
+    name = models.CharField(max_length=NAME_MAX)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
+    regimes = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ChoiceListValidator(Regime.values)],
+        help_text="Notification regimes that apply to this lab.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="labs",
+        help_text="Users limited to this lab (users with all labs see it anyway).",
+    )
+
+    scope_lab_field = "id"
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="lab_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.name and Lab.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": "A lab with this name already exists."})
+        if not self.slug and self.name:
+            self.slug = unique_slug(Lab, self.name, self.pk)
+
+    def get_additional_data(self) -> dict:
+        return {"lab": self.pk}
+
+
+class Vendor(TimeStampedModel):
+    name = models.CharField(max_length=NAME_MAX)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    legal_name = models.CharField(max_length=NAME_MAX, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    country = models.CharField(max_length=2, blank=True, validators=[validate_country])
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The vendor group this vendor belongs to.",
+    )
+    category = models.CharField(max_length=20, choices=VendorCategory.choices)
+    status = models.CharField(max_length=20, choices=VendorStatus.choices, default=VendorStatus.ACTIVE)
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
+
+    scope_lab_field = None  # shared knowledge: visible to every user
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="vendor_name_ci_unique"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="vendor_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.name and Vendor.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": "A vendor with this name already exists."})
+        if not self.slug and self.name:
+            self.slug = unique_slug(Vendor, self.name, self.pk)
+        if self.parent_id is not None:
+            self._check_parent_cycle()
+
+    def _check_parent_cycle(self) -> None:
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A vendor cannot be its own parent."})
+        seen = {self.pk}
+        current = self.parent_id
+        parents = dict(Vendor.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
+        while current is not None:
+            if current in seen:
+                raise ValidationError({"parent": "This parent would make a cycle of vendor groups."})
+            seen.add(current)
+            current = parents.get(current)
+
+    def root_id(self) -> int:
+        """The ultimate parent (the vendor group's id)."""
+        seen, current = set(), self
+        while current.parent_id is not None and current.parent_id not in seen:
+            seen.add(current.id)
+            current = current.parent
+        return current.id
+
+
+class Engagement(TimeStampedModel):
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="engagements")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="engagements")
+    title = models.CharField(max_length=NAME_MAX)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=EngagementStatus.choices)
+    criticality = models.CharField(max_length=20, choices=Criticality.choices)
+    data_sensitivity = models.CharField(max_length=20, choices=DataSensitivity.choices)
+    substitutability = models.CharField(max_length=20, choices=Substitutability.choices)
+    data_categories = models.JSONField(
+        default=list, blank=True, validators=[ChoiceListValidator(DataCategory.values)]
+    )
+    annual_value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    data_disposed_on = models.DateField(
+        null=True, blank=True, help_text="When the vendor confirmed return or deletion of the lab's data."
+    )
+    notes = models.TextField(max_length=TEXT_MAX, blank=True)
+
+    scope_lab_field = "lab"
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["vendor", "status"]), models.Index(fields=["lab", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="engagement_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EngagementStatus.ENDED) | Q(end_date__isnull=False),
+                name="engagement_ended_has_end_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_disposed_on__isnull=True) | Q(status__in=list(EXPOSING_AFTER_STOP)),
+                name="engagement_disposal_only_when_stopped",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_disposed_on__isnull=True) | Q(data_disposed_on__gte=F("start_date")),
+                name="engagement_disposal_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_exposing(self) -> bool:
+        if self.status == EngagementStatus.ACTIVE:
+            return True
+        return self.status in EXPOSING_AFTER_STOP and self.data_disposed_on is None
+
+    def clean(self) -> None:
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.status == EngagementStatus.ENDED and not self.end_date:
+            errors["end_date"] = "An ended engagement needs an end date."
+        if self.data_disposed_on:
+            if self.status not in EXPOSING_AFTER_STOP:
+                errors["data_disposed_on"] = (
+                    "Data disposal can be recorded only on a suspended or ended engagement."
+                )
+            elif self.start_date and self.data_disposed_on < self.start_date:
+                errors["data_disposed_on"] = "Data disposal cannot be before the start date."
+            elif self.data_disposed_on > timezone.now().date():
+                errors["data_disposed_on"] = "Data disposal cannot be in the future."
+        if self.annual_value is not None and not self.currency:
+            errors["currency"] = "Give the currency of the annual value."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_additional_data(self) -> dict:
+        return {"lab": self.lab_id}
+
+
+class VendorDependency(TimeStampedModel):
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="dependencies")
+    depends_on = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="dependents")
+    shares_data = models.BooleanField(default=True, help_text="The vendor passes lab data on to this one.")
+    description = models.TextField(max_length=TEXT_MAX, blank=True)
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "vendor dependencies"
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "depends_on"], name="vendor_dependency_unique_pair"),
+            models.CheckConstraint(condition=~Q(vendor=F("depends_on")), name="vendor_dependency_no_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} → {self.depends_on}"
+
+    def clean(self) -> None:
+        if self.vendor_id and self.vendor_id == self.depends_on_id:
+            raise ValidationError({"depends_on": "A vendor cannot depend on itself."})
+        if (
+            self.vendor_id
+            and self.depends_on_id
+            and VendorDependency.objects.filter(vendor_id=self.vendor_id, depends_on_id=self.depends_on_id)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"depends_on": "This dependency already exists."})
+
+
+class ScoreMark(models.Model):
+    """A dirty mark: the score of this vendor or lab must be recomputed. The id is the sequence number."""
+
+    class Kind(models.TextChoices):
+        VENDOR = "vendor", "Vendor"
+        LAB = "lab", "Lab"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    cause = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.cause}"
