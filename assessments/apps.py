@@ -9,3 +9,4 @@ class AssessmentsConfig(AppConfig):
         from vendorrisk.audit import register_app_models
 
         register_app_models(self)
+        from . import tasks  # noqa: F401  (registers the drain task for vendors.dirty, which asks by name)

@@ -158,3 +158,116 @@ class Finding(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Stored scores: written only by the recompute (assessments.scores), read by the API and the UI.
+
+
+class VendorScore(models.Model):
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="score")
+    score = models.DecimalField(max_digits=4, decimal_places=1)
+    band = models.CharField(max_length=10)
+    impact = models.FloatField()
+    likelihood = models.FloatField()
+    lab_equivalents = models.FloatField()
+    labs_exposed = models.PositiveIntegerField()
+    base_likelihood = models.FloatField()
+    assessment_id = models.BigIntegerField(null=True, blank=True)
+    components = models.JSONField(default=dict)
+    lab_harms = models.JSONField(default=dict, help_text="lab id → harm h(L,W)")
+    own_views = models.JSONField(default=dict, help_text="lab id → [score, band] of the lab's own view")
+    computed_at = models.DateTimeField()
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["-score", "vendor_id"]
+        indexes = [models.Index(fields=["-score", "vendor"]), models.Index(fields=["band"])]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.score}"
+
+
+class VendorScoreHistory(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="score_history")
+    score = models.DecimalField(max_digits=4, decimal_places=1)
+    band = models.CharField(max_length=10)
+    impact = models.FloatField()
+    likelihood = models.FloatField()
+    lab_equivalents = models.FloatField()
+    labs_exposed = models.PositiveIntegerField()
+    causes = models.JSONField(default=list, help_text='[{"cause": "incident 12 updated", "lab": null}, …] (≤ 10)')
+    cause_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(db_index=True)
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name_plural = "vendor score history"
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.score} at {self.computed_at}"
+
+
+class LabConcentration(models.Model):
+    lab = models.OneToOneField("vendors.Lab", on_delete=models.CASCADE, related_name="concentration")
+    hhi = models.FloatField()
+    hhi_look_through = models.FloatField()
+    band = models.CharField(max_length=20)
+    top_vendor_id = models.BigIntegerField(null=True, blank=True)
+    top_share = models.FloatField(null=True, blank=True)
+    effective_providers = models.FloatField(null=True, blank=True)
+    spof_vendor_id = models.BigIntegerField(null=True, blank=True)
+    spof_share = models.FloatField(null=True, blank=True)
+    groups = models.JSONField(default=list)
+    components = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    scope_lab_field = "lab"
+
+    class Meta:
+        ordering = ["-hhi", "lab_id"]
+
+    def __str__(self) -> str:
+        return f"{self.lab_id}: {self.hhi}"
+
+
+class LabConcentrationHistory(models.Model):
+    lab = models.ForeignKey("vendors.Lab", on_delete=models.CASCADE, related_name="concentration_history")
+    hhi = models.FloatField()
+    hhi_look_through = models.FloatField()
+    band = models.CharField(max_length=20)
+    top_vendor_id = models.BigIntegerField(null=True, blank=True)
+    top_share = models.FloatField(null=True, blank=True)
+    causes = models.JSONField(default=list)
+    cause_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(db_index=True)
+
+    scope_lab_field = "lab"
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name_plural = "lab concentration history"
+
+    def __str__(self) -> str:
+        return f"{self.lab_id}: {self.hhi} at {self.computed_at}"
+
+
+class SharedDependency(models.Model):
+    """A fourth party that labs reach only through their vendors (DESIGN.md section 2, item 9)."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="shared_dependency")
+    labs_reaching = models.PositiveIntegerField()
+    via = models.JSONField(default=list, help_text="direct vendor ids it is reached through")
+    lab_via = models.JSONField(default=dict, help_text="lab id → direct vendor ids")
+    computed_at = models.DateTimeField()
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["-labs_reaching", "vendor_id"]
+        verbose_name_plural = "shared dependencies"
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.labs_reaching} labs"

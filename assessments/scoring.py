@@ -108,6 +108,7 @@ ENGAGEMENT_STATUSES = ("proposed", "active", "suspended", "ended")
 _STOPPED_STATUSES = frozenset({"suspended", "ended"})
 _FADING_INCIDENT_STATUSES = frozenset({"resolved", "closed"})
 _NO_RATING = "none"
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +238,12 @@ def round6(value: float) -> float:
 
 def round_score(risk: float) -> float:
     """One decimal, half up, after rounding to 6 decimals so float noise cannot flip the half."""
+    shifted = 10 * risk + 0.5
+    floor = math.floor(shifted)
+    # round6 moves 10·R by at most 5e-6, so away from a half it cannot change the result; skipping the
+    # (slow) decimal rounding there keeps a full recompute fast. Near a half, apply the spec literally.
+    if 1e-4 < shifted - floor < 1 - 1e-4:
+        return floor / 10
     return math.floor(10 * round6(risk) + 0.5) / 10
 
 
@@ -303,9 +310,6 @@ def current_assessment(assessments: Iterable[AssessmentIn], *, today: date) -> A
     return max(valid, key=lambda a: (a.completed_at is not None, a.completed_at or _EPOCH, a.id))
 
 
-_EPOCH = datetime.min.replace(tzinfo=UTC)
-
-
 def _risk(exposure: float, likelihood: float) -> float:
     """R = 100 · exposure · (0.5 + 0.5·ℓ), for I_W (concentration score) and h(L,W) (a lab's own view)."""
     return 100.0 * exposure * (0.5 + 0.5 * likelihood)
@@ -328,15 +332,6 @@ class _Exposing:
 
 
 @dataclass(frozen=True, slots=True)
-class _Harm:
-    value: float
-    value6: float
-    min_hops: int
-    # (engagement id, direct vendor id, hops, engagement), in ascending engagement id.
-    terms: list[tuple[int, int, int, _Exposing]]
-
-
-@dataclass(frozen=True, slots=True)
 class _Likelihood:
     value: float
     base: float
@@ -347,13 +342,17 @@ class _Likelihood:
 
 
 class _Scorer:
-    """Indexes the inputs once and memoises per-vendor reach, harms, likelihoods and own views."""
+    """Indexes the inputs once; then one pass over vendors and one over labs.
+
+    Each vendor's harms are computed once and used at once (its score, its shared-fourth-party row and
+    the own-view rows of the labs reaching it) rather than memoised: a full run keeps millions of terms,
+    and holding them all alive makes the garbage collector, not the arithmetic, the cost.
+    """
 
     def __init__(self, inputs: ScoringInput, *, now: datetime, constants: Constants) -> None:
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be an aware datetime")
         self.constants = constants
-        self.now = now
         self.today = now.astimezone(UTC).date()
         self.max_hops = constants.max_hops
         self.decay = tuple(constants.hop_decay**hops for hops in range(constants.max_hops + 1))
@@ -391,25 +390,20 @@ class _Scorer:
             self.engagements_by_vendor.setdefault(engagement.vendor_id, []).append(exposing)
             self.engagements_by_lab.setdefault(engagement.lab_id, []).append(exposing)
 
-        self.incidents_by_vendor: dict[int, list[IncidentIn]] = {}
-        self.incident_weight: dict[int, float] = {}
-        self.incident_factor: dict[int, float] = {}
+        self.incidents_by_vendor: dict[int, list[tuple[int, IncidentIn, float, float]]] = {}
         for incident in sorted(inputs.incidents, key=lambda i: i.id):
             factor = incident_status_factor(incident, now=now, constants=constants)
-            self.incident_factor[incident.id] = factor
-            self.incident_weight[incident.id] = constants.incident_severity[incident.severity] * factor
-            self.incidents_by_vendor.setdefault(incident.vendor_id, []).append(incident)
+            weight = constants.incident_severity[incident.severity] * factor
+            self.incidents_by_vendor.setdefault(incident.vendor_id, []).append(
+                (incident.id, incident, factor, weight)
+            )
 
         self.assessments_by_vendor: dict[int, list[AssessmentIn]] = {}
         for assessment in inputs.assessments:
             self.assessments_by_vendor.setdefault(assessment.vendor_id, []).append(assessment)
 
         self._down_memo: dict[int, dict[int, int]] = {}
-        self._up_memo: dict[int, dict[int, int]] = {}
-        self._group_reach_memo: dict[int, dict[int, tuple[int, int]]] = {}
-        self._harms_memo: dict[int, dict[int, _Harm]] = {}
-        self._likelihood_memo: dict[int, _Likelihood] = {}
-        self._own_views_memo: dict[int, dict[int, tuple[float, str]]] = {}
+        self._group_reach_memo: dict[int, dict[int, int]] = {}
 
     # graph --------------------------------------------------------------------------------------------
 
@@ -423,142 +417,145 @@ class _Scorer:
             self._down_memo[vendor_id] = distances
         return distances
 
-    def reach_up(self, vendor_id: int) -> dict[int, int]:
-        distances = self._up_memo.get(vendor_id)
-        if distances is None:
-            distances = hop_distances(vendor_id, self.upstream, self.max_hops)
-            self._up_memo[vendor_id] = distances
-        return distances
-
-    def group_reach(self, vendor_id: int) -> dict[int, tuple[int, int]]:
-        """Group root -> (k, nearest vendor of the group): k the shortest hop count to any of its vendors."""
+    def group_reach(self, vendor_id: int) -> dict[int, int]:
+        """Group root -> k(V, G): the shortest hop count from the vendor to any vendor of the group."""
         reach = self._group_reach_memo.get(vendor_id)
         if reach is None:
             reach = {}
-            for reached, hops in sorted(self.reach_down(vendor_id).items()):
+            for reached, hops in self.reach_down(vendor_id).items():
                 root = self.root(reached)
-                best = reach.get(root)
-                if best is None or hops < best[0]:
-                    reach[root] = (hops, reached)
+                if hops < reach.get(root, hops + 1):
+                    reach[root] = hops
             self._group_reach_memo[vendor_id] = reach
         return reach
 
+    # the two passes -----------------------------------------------------------------------------------
+
+    def run(self, vendor_ids: list[int], lab_ids: list[int]) -> ScoringResult:
+        requested_vendors = set(vendor_ids)
+        requested_labs = set(lab_ids)
+        # A lab's own view covers every vendor it reaches, so those vendors' harms are needed too.
+        needed = set(requested_vendors)
+        for lab_id in lab_ids:
+            for engagement in self.engagements_by_lab.get(lab_id, ()):
+                needed.update(self.reach_down(engagement.vendor_id))
+
+        vendors: dict[int, VendorScoreOut] = {}
+        shared: dict[int, SharedDependencyOut] = {}
+        own_view_rows: dict[int, list[dict[str, Any]]] = {lab_id: [] for lab_id in lab_ids}
+        for vendor_id in sorted(needed):
+            upstream = hop_distances(vendor_id, self.upstream, self.max_hops)
+            harms = self.harms(upstream)
+            likelihood = self.likelihood(vendor_id)
+            own_views = {}
+            for lab_id, (harm, _, _) in harms.items():
+                own_score = round_score(_risk(harm, likelihood.value))
+                own_views[lab_id] = (own_score, score_band(own_score, self.constants))
+            if vendor_id in requested_vendors:
+                vendors[vendor_id] = self.vendor_score(vendor_id, upstream, harms, likelihood, own_views)
+                shared_dependency = self.shared_dependency(vendor_id, harms)
+                if shared_dependency is not None:
+                    shared[vendor_id] = shared_dependency
+            for lab_id, (harm, _, _) in harms.items():
+                if harm > 0 and lab_id in requested_labs:
+                    score, band = own_views[lab_id]
+                    own_view_rows[lab_id].append(
+                        {"vendor": vendor_id, "harm": round6(harm), "score": score, "band": band}
+                    )
+        labs = {lab_id: self.lab_concentration(lab_id, own_view_rows[lab_id]) for lab_id in lab_ids}
+        return ScoringResult(vendors=vendors, labs=labs, shared_dependencies=shared)
+
     # vendor terms -------------------------------------------------------------------------------------
 
-    def harms(self, vendor_id: int) -> dict[int, _Harm]:
-        """h(L,W) for every lab whose exposing engagements reach W, keyed (and ordered) by lab id."""
-        harms = self._harms_memo.get(vendor_id)
-        if harms is not None:
-            return harms
-        by_lab: dict[int, list[tuple[int, int, int, _Exposing]]] = {}
-        for direct, hops in self.reach_up(vendor_id).items():
+    def harms(self, upstream: dict[int, int]) -> dict[int, tuple[float, int, list[_Exposing]]]:
+        """Lab id -> (h(L,W), smallest k, the lab's engagements reaching W in ascending id), by lab id.
+
+        `upstream` is W's upstream reach: direct vendor -> k(V, W).
+        """
+        by_lab: dict[int, list[_Exposing]] = {}
+        for direct in upstream:
             for engagement in self.engagements_by_vendor.get(direct, ()):
-                term = (engagement.id, direct, hops, engagement)
-                terms = by_lab.get(engagement.lab_id)
-                if terms is None:
-                    by_lab[engagement.lab_id] = [term]
+                reaching = by_lab.get(engagement.lab_id)
+                if reaching is None:
+                    by_lab[engagement.lab_id] = [engagement]
                 else:
-                    terms.append(term)
+                    reaching.append(engagement)
         harms = {}
         for lab_id in sorted(by_lab):
-            terms = by_lab[lab_id]
-            if len(terms) > 1:
-                terms.sort(key=_first)  # the noisy-OR product runs in ascending engagement id
+            reaching = by_lab[lab_id]
+            if len(reaching) > 1:
+                reaching.sort(key=_engagement_id)  # the noisy-OR product runs in ascending engagement id
             survival = 1.0
             min_hops = self.max_hops
-            for _, _, hops, engagement in terms:
+            for engagement in reaching:
+                hops = upstream[engagement.vendor_id]
                 survival *= 1.0 - engagement.weights[hops]
                 if hops < min_hops:
                     min_hops = hops
-            harm = 1.0 - survival
-            harms[lab_id] = _Harm(harm, round6(harm), min_hops, terms)
-        self._harms_memo[vendor_id] = harms
+            harms[lab_id] = (1.0 - survival, min_hops, reaching)
         return harms
 
-    def own_views(self, vendor_id: int) -> dict[int, tuple[float, str]]:
-        """R(L,W) and its band for every lab reaching W."""
-        views = self._own_views_memo.get(vendor_id)
-        if views is None:
-            likelihood = self.likelihood(vendor_id).value
-            views = {}
-            for lab_id, harm in self.harms(vendor_id).items():
-                score = round_score(_risk(harm.value, likelihood))
-                views[lab_id] = (score, score_band(score, self.constants))
-            self._own_views_memo[vendor_id] = views
-        return views
-
     def likelihood(self, vendor_id: int) -> _Likelihood:
-        likelihood = self._likelihood_memo.get(vendor_id)
-        if likelihood is not None:
-            return likelihood
         assessment = current_assessment(self.assessments_by_vendor.get(vendor_id, ()), today=self.today)
         rating = _NO_RATING
         if assessment is not None and assessment.rating is not None:
             rating = assessment.rating
         base = self.constants.base_likelihood[rating]
         at_reach = sorted(
-            (incident.id, incident, hops)
+            (incident_id, hops, incident, factor, weight)
             for reached, hops in self.reach_down(vendor_id).items()
-            for incident in self.incidents_by_vendor.get(reached, ())
+            for incident_id, incident, factor, weight in self.incidents_by_vendor.get(reached, ())
         )
         survival = 1.0
         terms = []
-        for incident_id, incident, hops in at_reach:
-            term = self.incident_weight[incident_id] * self.decay[hops]
+        for incident_id, hops, incident, factor, weight in at_reach:
+            term = weight * self.decay[hops]
             if term > 0:  # a faded incident multiplies by exactly 1: leaving it out changes nothing
                 survival *= 1.0 - term
                 terms.append(
-                    (
-                        incident_id,
-                        incident.vendor_id,
-                        hops,
-                        incident.severity,
-                        incident.status,
-                        self.incident_factor[incident_id],
-                        term,
-                    )
+                    (incident_id, incident.vendor_id, hops, incident.severity, incident.status, factor, term)
                 )
-        likelihood = _Likelihood(
+        return _Likelihood(
             value=1.0 - (1.0 - base) * survival,
             base=base,
             rating=rating,
             assessment_id=assessment.id if assessment is not None else None,
             terms=tuple(terms),
         )
-        self._likelihood_memo[vendor_id] = likelihood
-        return likelihood
 
     # results ------------------------------------------------------------------------------------------
 
-    def vendor_score(self, vendor_id: int) -> VendorScoreOut:
-        harms = self.harms(vendor_id)
-        likelihood = self.likelihood(vendor_id)
+    def vendor_score(
+        self,
+        vendor_id: int,
+        upstream: dict[int, int],
+        harms: dict[int, tuple[float, int, list[_Exposing]]],
+        likelihood: _Likelihood,
+        own_views: dict[int, tuple[float, str]],
+    ) -> VendorScoreOut:
         lab_equivalents = 0.0
-        for harm in harms.values():
-            lab_equivalents += harm.value
+        for harm, _, _ in harms.values():
+            lab_equivalents += harm
         impact = 1.0 - math.exp(-lab_equivalents)
         score = round_score(_risk(impact, likelihood.value))
-        own_views = {}
-        for lab_id, harm in harms.items():
-            own_score = round_score(_risk(harm.value, likelihood.value))
-            own_views[lab_id] = (own_score, score_band(own_score, self.constants))
+        lab_harms = {lab_id: round6(harm) for lab_id, (harm, _, _) in harms.items()}
         components = {
             "labs": [
                 {
                     "lab": lab_id,
-                    "harm": round6(harm.value),
+                    "harm": lab_harms[lab_id],
                     "engagements": [
                         {
-                            "engagement": engagement_id,
-                            "vendor": direct,
-                            "hops": hops,
-                            "exposure": round6(exposure),
-                            "weight": round6(weight),
+                            "engagement": engagement.id,
+                            "vendor": engagement.vendor_id,
+                            "hops": upstream[engagement.vendor_id],
+                            "exposure": engagement.exposure6,
+                            "weight": engagement.weights6[upstream[engagement.vendor_id]],
                         }
-                        for engagement_id, direct, hops, exposure, weight in harm.terms
+                        for engagement in reaching
                     ],
                 }
-                for lab_id, harm in harms.items()
+                for lab_id, (_, _, reaching) in harms.items()
             ],
             "incidents": [
                 {
@@ -585,65 +582,38 @@ class _Scorer:
             impact=round6(impact),
             likelihood=round6(likelihood.value),
             lab_equivalents=round6(lab_equivalents),
-            labs_exposed=sum(1 for harm in harms.values() if harm.value > 0),
+            labs_exposed=sum(1 for harm, _, _ in harms.values() if harm > 0),
             base_likelihood=likelihood.base,
             assessment_id=likelihood.assessment_id,
             components=components,
-            lab_harms={lab_id: round6(harm.value) for lab_id, harm in harms.items()},
+            lab_harms=lab_harms,
             own_views=own_views,
         )
 
-    def shared_dependency(self, vendor_id: int) -> SharedDependencyOut | None:
+    def shared_dependency(
+        self, vendor_id: int, harms: dict[int, tuple[float, int, list[_Exposing]]]
+    ) -> SharedDependencyOut | None:
         lab_via: dict[int, tuple[int, ...]] = {}
         through_two_groups = False
-        for lab_id, harm in self.harms(vendor_id).items():
-            # k = 0 only for an engagement with W itself, so "every k >= 1" also means "not engaged directly".
-            if any(hops == 0 for _, _, hops, _, _ in harm.terms):
+        for lab_id, (_, min_hops, reaching) in harms.items():
+            # k = 0 only for an engagement with W itself, so "k >= 1 from every direct vendor" already
+            # means "not engaged directly"; both count exposing engagements only, like every other term.
+            if min_hops == 0:
                 continue
-            direct_vendors = tuple(sorted({direct for _, direct, _, _, _ in harm.terms}))
+            if len(reaching) == 1:
+                direct_vendors: tuple[int, ...] = (reaching[0].vendor_id,)
+            else:
+                direct_vendors = tuple(sorted({engagement.vendor_id for engagement in reaching}))
+                if not through_two_groups and len({self.root(direct) for direct in direct_vendors}) >= 2:
+                    through_two_groups = True
             lab_via[lab_id] = direct_vendors
-            if len({self.root(direct) for direct in direct_vendors}) >= 2:
-                through_two_groups = True
         if len(lab_via) < 2 and not through_two_groups:
             return None
         via = tuple(sorted({direct for directs in lab_via.values() for direct in directs}))
         return SharedDependencyOut(vendor_id=vendor_id, labs_reaching=len(lab_via), via=via, lab_via=lab_via)
 
-    def lab_concentration(self, lab_id: int) -> LabConcentrationOut:
+    def lab_concentration(self, lab_id: int, own_view_rows: list[dict[str, Any]]) -> LabConcentrationOut:
         engagements = self.engagements_by_lab.get(lab_id, [])
-        total = 0.0
-        group_exposure: dict[int, float] = {}
-        reach_exposure: dict[int, float] = {}
-        reach_terms: dict[int, list[dict[str, Any]]] = {}
-        reached_vendors: set[int] = set()
-        engagement_rows = []
-        for engagement in engagements:
-            exposure = self.exposure[engagement.id]
-            group = self.root(engagement.vendor_id)
-            total += exposure
-            group_exposure[group] = group_exposure.get(group, 0.0) + exposure
-            engagement_rows.append(
-                {
-                    "engagement": engagement.id,
-                    "vendor": engagement.vendor_id,
-                    "group": group,
-                    "exposure": round6(exposure),
-                }
-            )
-            for reached_group, (hops, nearest) in self.group_reach(engagement.vendor_id).items():
-                weight = exposure * self.decay[hops]
-                reach_exposure[reached_group] = reach_exposure.get(reached_group, 0.0) + weight
-                reach_terms.setdefault(reached_group, []).append(
-                    {
-                        "engagement": engagement.id,
-                        "vendor": engagement.vendor_id,
-                        "reaches": nearest,
-                        "hops": hops,
-                        "weight": round6(weight),
-                    }
-                )
-            reached_vendors.update(self.reach_down(engagement.vendor_id))
-
         if not engagements:
             return LabConcentrationOut(
                 lab_id=lab_id,
@@ -657,7 +627,27 @@ class _Scorer:
                 single_point_of_failure_share=None,
                 groups=[],
                 vendors=[],
-                components={"total_exposure": 0.0, "engagements": [], "look_through": []},
+                components={"total_exposure": 0.0, "engagements": []},
+            )
+
+        total = 0.0
+        group_exposure: dict[int, float] = {}
+        reach_exposure: dict[int, float] = {}
+        engagement_rows = []
+        for engagement in engagements:
+            group = self.root(engagement.vendor_id)
+            total += engagement.exposure
+            group_exposure[group] = group_exposure.get(group, 0.0) + engagement.exposure
+            weights = engagement.weights
+            for reached_group, hops in self.group_reach(engagement.vendor_id).items():
+                reach_exposure[reached_group] = reach_exposure.get(reached_group, 0.0) + weights[hops]
+            engagement_rows.append(
+                {
+                    "engagement": engagement.id,
+                    "vendor": engagement.vendor_id,
+                    "group": group,
+                    "exposure": engagement.exposure6,
+                }
             )
 
         shares = {group: group_exposure[group] / total for group in sorted(group_exposure)}
@@ -672,55 +662,42 @@ class _Scorer:
         hhi_look_through *= 10000
         hhi_rounded = round6(hhi)
 
+        shares6 = {group: round6(share) for group, share in shares.items()}
+        reach_shares6 = {group: round6(share) for group, share in reach_shares.items()}
         # Ties (after rounding to 6 decimals) go to the lowest root vendor id.
-        top_vendor = min(shares, key=lambda group: (-round6(shares[group]), group))
-        single_point = min(reach_shares, key=lambda group: (-round6(reach_shares[group]), group))
+        top_vendor = min(shares6, key=lambda group: (-shares6[group], group))
+        single_point = min(reach_shares6, key=lambda group: (-reach_shares6[group], group))
 
-        groups = [
-            {
-                "group": group,
-                "exposure": round6(group_exposure.get(group, 0.0)),
-                "share": round6(shares.get(group, 0.0)),
-                "reach_share": round6(reach_share),
-            }
-            for group, reach_share in reach_shares.items()
-        ]
-        vendors = []
-        for vendor_id in reached_vendors:
-            harm = self.harms(vendor_id)[lab_id].value
-            if harm <= 0:
-                continue
-            own_score = round_score(_risk(harm, self.likelihood(vendor_id).value))
-            vendors.append(
+        groups = []
+        for group, reach_share in reach_shares6.items():
+            exposure = group_exposure.get(group)
+            groups.append(
                 {
-                    "vendor": vendor_id,
-                    "harm": round6(harm),
-                    "score": own_score,
-                    "band": score_band(own_score, self.constants),
+                    "group": group,
+                    "exposure": 0.0 if exposure is None else round6(exposure),
+                    "share": shares6.get(group, 0.0),
+                    "reach_share": reach_share,
                 }
             )
-        vendors.sort(key=lambda row: (-row["score"], -row["harm"], row["vendor"]))
+        own_view_rows.sort(key=lambda row: (-row["score"], -row["harm"], row["vendor"]))
         return LabConcentrationOut(
             lab_id=lab_id,
             hhi=hhi_rounded,
             hhi_look_through=round6(hhi_look_through),
             band=hhi_band(hhi_rounded, self.constants),
             top_vendor=top_vendor,
-            top_share=round6(shares[top_vendor]),
+            top_share=shares6[top_vendor],
             effective_providers=round6(10000 / hhi),
             single_point_of_failure=single_point,
-            single_point_of_failure_share=round6(reach_shares[single_point]),
+            single_point_of_failure_share=reach_shares6[single_point],
             groups=groups,
-            vendors=vendors,
-            components={
-                "total_exposure": round6(total),
-                "engagements": engagement_rows,
-                "look_through": [
-                    {"group": group, "reach_share": round6(share), "terms": reach_terms[group]}
-                    for group, share in reach_shares.items()
-                ],
-            },
+            vendors=own_view_rows,
+            components={"total_exposure": round6(total), "engagements": engagement_rows},
         )
+
+
+def _engagement_id(engagement: _Exposing) -> int:
+    return engagement.id
 
 
 def compute(
@@ -742,16 +719,9 @@ def compute(
     reaches and those vendors' assessments.
     """
     scorer = _Scorer(inputs, now=now, constants=constants)
-    requested_vendors = _requested(vendor_ids, scorer.vendor_ids, "vendor")
-    requested_labs = _requested(lab_ids, scorer.lab_ids, "lab")
-    vendors = {vendor_id: scorer.vendor_score(vendor_id) for vendor_id in requested_vendors}
-    shared = {}
-    for vendor_id in requested_vendors:
-        shared_dependency = scorer.shared_dependency(vendor_id)
-        if shared_dependency is not None:
-            shared[vendor_id] = shared_dependency
-    labs = {lab_id: scorer.lab_concentration(lab_id) for lab_id in requested_labs}
-    return ScoringResult(vendors=vendors, labs=labs, shared_dependencies=shared)
+    return scorer.run(
+        _requested(vendor_ids, scorer.vendor_ids, "vendor"), _requested(lab_ids, scorer.lab_ids, "lab")
+    )
 
 
 def _requested(ids: Iterable[int] | None, known: list[int], kind: str) -> list[int]:

@@ -30,3 +30,90 @@ def finding_list(*, user) -> QuerySet[Finding]:
 def overdue_findings(*, user, today=None) -> QuerySet[Finding]:
     today = today or timezone.now().date()
     return finding_list(user=user).filter(status__in=OPEN_FINDING_STATUSES, due_on__lt=today)
+
+
+# --- stored scores, cut to what the user may see (DESIGN.md section 5) ---------------------------
+
+from django.db.models import Exists, OuterRef  # noqa: E402
+
+from vendors.models import ScoreMark  # noqa: E402
+from vendors.scoping import visible_lab_ids  # noqa: E402
+
+from .models import LabConcentration, SharedDependency, VendorScore, VendorScoreHistory  # noqa: E402
+
+
+def _pending(kind: str, ref: str):
+    return Exists(ScoreMark.objects.filter(kind=kind, object_id=OuterRef(ref)))
+
+
+def vendor_score_list(*, user):
+    return scope(
+        VendorScore.objects.select_related("vendor").annotate(stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")),
+        user,
+    ).order_by("-score", "vendor_id")
+
+
+def vendor_is_stale(vendor_id: int) -> bool:
+    return ScoreMark.objects.filter(kind=ScoreMark.Kind.VENDOR, object_id=vendor_id).exists()
+
+
+def lab_is_stale(lab_id: int) -> bool:
+    return ScoreMark.objects.filter(kind=ScoreMark.Kind.LAB, object_id=lab_id).exists()
+
+
+def vendor_score_history(*, user, vendor_id: int):
+    return scope(VendorScoreHistory.objects.filter(vendor_id=vendor_id), user).order_by("-computed_at", "-id")
+
+
+def lab_concentration_list(*, user):
+    return scope(
+        LabConcentration.objects.select_related("lab").annotate(stale=_pending(ScoreMark.Kind.LAB, "lab_id")), user
+    )
+
+
+def shared_dependency_list(*, user):
+    return scope(
+        SharedDependency.objects.select_related("vendor").annotate(stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")),
+        user,
+    ).order_by("-labs_reaching", "vendor_id")
+
+
+def lab_vendor_views(*, lab_id: int) -> list[dict]:
+    """The lab's own view of every vendor it reaches, from the vendors' stored rows, highest first."""
+    key = str(lab_id)
+    rows = VendorScore.objects.filter(lab_harms__has_key=key).values_list("vendor_id", "lab_harms", "own_views")
+    views = [
+        {"vendor": vendor_id, "harm": harms[key], "score": views[key][0], "band": views[key][1]}
+        for vendor_id, harms, views in rows
+        if key in views
+    ]
+    views.sort(key=lambda v: (-v["score"], -v["harm"], v["vendor"]))
+    return views
+
+
+def cut_to_labs(user, *, components: dict, lab_harms: dict, own_views: dict) -> tuple[dict, dict, dict]:
+    """Per-lab terms of a vendor score, cut to the user's labs (aggregates stay whole elsewhere)."""
+    ids = visible_lab_ids(user)
+    if ids is None:
+        return components, lab_harms, own_views
+    keep = {str(i) for i in ids}
+    components = {**components, "labs": [t for t in components.get("labs", []) if t.get("lab") in ids]}
+    return (
+        components,
+        {k: v for k, v in lab_harms.items() if k in keep},
+        {k: v for k, v in own_views.items() if k in keep},
+    )
+
+
+def cut_causes(user, causes: list[dict]) -> list[dict]:
+    ids = visible_lab_ids(user)
+    if ids is None:
+        return causes
+    return [c for c in causes if c.get("lab") is None or c["lab"] in ids]
+
+
+def cut_via(user, shared: SharedDependency) -> list[int]:
+    ids = visible_lab_ids(user)
+    if ids is None:
+        return list(shared.via)
+    return sorted({v for lab, via in shared.lab_via.items() if int(lab) in ids for v in via})

@@ -74,11 +74,17 @@ def root_of(vendor_id: int) -> int:
     return current
 
 
-def mark(*, vendors: Iterable[int] = (), labs: Iterable[int] = (), cause: str) -> None:
+def mark(
+    *, vendors: Iterable[int] = (), labs: Iterable[int] = (), cause: str, cause_lab: int | None = None
+) -> None:
     """Write dirty marks in the caller's transaction and request one drain after it commits."""
     cause = cause[:200]
-    rows = [ScoreMark(kind=ScoreMark.Kind.VENDOR, object_id=v, cause=cause) for v in sorted(set(vendors))]
-    rows += [ScoreMark(kind=ScoreMark.Kind.LAB, object_id=lab, cause=cause) for lab in sorted(set(labs))]
+    kinds = ((ScoreMark.Kind.VENDOR, vendors), (ScoreMark.Kind.LAB, labs))
+    rows = [
+        ScoreMark(kind=kind, object_id=pk, cause=cause, cause_lab_id=cause_lab)
+        for kind, ids in kinds
+        for pk in sorted(set(ids))
+    ]
     if not rows:
         return
     ScoreMark.objects.bulk_create(rows, batch_size=2000)
@@ -86,7 +92,7 @@ def mark(*, vendors: Iterable[int] = (), labs: Iterable[int] = (), cause: str) -
 
 
 def mark_engagement(*, lab_id: int, vendor_id: int, cause: str) -> None:
-    mark(vendors=vendors_downstream([vendor_id]), labs=[lab_id], cause=cause)
+    mark(vendors=vendors_downstream([vendor_id]), labs=[lab_id], cause=cause, cause_lab=lab_id)
 
 
 def mark_incident(*, vendor_id: int, cause: str) -> None:
@@ -115,7 +121,8 @@ def mark_parent_change(
         if parent is not None:
             roots.add(root_of(parent))
     members = group_members(roots) | {vendor_id}
-    mark(vendors=[vendor_id], labs=labs_reaching(members), cause=cause)
+    # Shared fourth parties depend on the groups of the direct vendors that reach them, too.
+    mark(vendors=vendors_downstream(members), labs=labs_reaching(members), cause=cause)
 
 
 def request_drain() -> None:

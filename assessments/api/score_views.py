@@ -1,0 +1,227 @@
+"""Read-only score endpoints (DESIGN.md section 4). Aggregates stay whole; per-lab terms are cut to the
+caller's labs; other labs appear only as counts."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from vendors.selectors import lab_get, vendor_get
+
+from .. import selectors
+from ..models import VendorScore
+
+BANDS = [("low", "low"), ("moderate", "moderate"), ("high", "high"), ("critical", "critical")]
+
+
+class VendorRiskSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    vendor_name = serializers.CharField(required=False)
+    score = serializers.FloatField()
+    band = serializers.ChoiceField(choices=BANDS)
+    impact = serializers.FloatField()
+    likelihood = serializers.FloatField()
+    lab_equivalents = serializers.FloatField()
+    labs_exposed = serializers.IntegerField()
+    components = serializers.DictField()
+    stale = serializers.BooleanField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+def vendor_risk_dict(user, row: VendorScore | None, *, vendor_id: int, stale: bool, name: str | None = None) -> dict:
+    if row is None:
+        data = {
+            "vendor": vendor_id, "score": 0.0, "band": "low", "impact": 0.0, "likelihood": 0.0,
+            "lab_equivalents": 0.0, "labs_exposed": 0, "components": {}, "stale": True, "computed_at": None,
+        }
+    else:
+        components, lab_harms, own_views = selectors.cut_to_labs(
+            user, components=row.components, lab_harms=row.lab_harms, own_views=row.own_views
+        )
+        data = {
+            "vendor": vendor_id,
+            "score": float(row.score),
+            "band": row.band,
+            "impact": row.impact,
+            "likelihood": row.likelihood,
+            "lab_equivalents": row.lab_equivalents,
+            "labs_exposed": row.labs_exposed,
+            "components": {**components, "lab_harms": lab_harms, "own_views": own_views},
+            "stale": stale,
+            "computed_at": row.computed_at,
+        }
+    if name is not None:
+        data = {"vendor": vendor_id, "vendor_name": name, **{k: v for k, v in data.items() if k != "vendor"}}
+    return data
+
+
+class HistorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    score = serializers.FloatField()
+    band = serializers.CharField()
+    impact = serializers.FloatField()
+    likelihood = serializers.FloatField()
+    lab_equivalents = serializers.FloatField()
+    labs_exposed = serializers.IntegerField()
+    causes = serializers.ListField(child=serializers.DictField())
+    cause_count = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+
+
+class VendorRiskViewSet(viewsets.GenericViewSet):
+    """`/api/vendors/{id}/risk/` and its history."""
+
+    serializer_class = VendorRiskSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_vendor(self):
+        return vendor_get(user=self.request.user, pk=self.kwargs["vendor_pk"])
+
+    @extend_schema(responses=VendorRiskSerializer)
+    def list(self, request, vendor_pk=None):
+        vendor = self.get_vendor()
+        row = VendorScore.objects.filter(vendor=vendor).first()
+        return Response(
+            vendor_risk_dict(request.user, row, vendor_id=vendor.id, stale=selectors.vendor_is_stale(vendor.id))
+        )
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=False, methods=["get"], serializer_class=HistorySerializer, pagination_class=None)
+    def history(self, request, vendor_pk=None):
+        vendor = self.get_vendor()
+        rows = selectors.vendor_score_history(user=request.user, vendor_id=vendor.id)
+        page = self.paginator.paginate_queryset(rows, request, view=self) if self.paginator else None
+        items = page if page is not None else rows[:500]
+        data = [
+            {
+                "id": h.id, "score": float(h.score), "band": h.band, "impact": h.impact, "likelihood": h.likelihood,
+                "lab_equivalents": h.lab_equivalents, "labs_exposed": h.labs_exposed,
+                "causes": selectors.cut_causes(request.user, h.causes), "cause_count": h.cause_count,
+                "computed_at": h.computed_at,
+            }
+            for h in items
+        ]
+        return Response(data)
+
+
+class LabViewItemSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    harm = serializers.FloatField()
+    score = serializers.FloatField()
+    band = serializers.ChoiceField(choices=BANDS)
+
+
+class ShareSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class LabConcentrationSerializer(serializers.Serializer):
+    lab = serializers.IntegerField()
+    hhi = serializers.FloatField()
+    hhi_look_through = serializers.FloatField()
+    band = serializers.ChoiceField(choices=[("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")])
+    top_vendor = serializers.IntegerField(allow_null=True)
+    top_share = serializers.FloatField(allow_null=True)
+    effective_providers = serializers.FloatField(allow_null=True)
+    single_point_of_failure = ShareSerializer(allow_null=True)
+    groups = serializers.ListField(child=serializers.DictField())
+    vendors = LabViewItemSerializer(many=True)
+    stale = serializers.BooleanField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
+    if row is None:
+        return {
+            "lab": lab_id, "hhi": 0.0, "hhi_look_through": 0.0, "band": "unconcentrated", "top_vendor": None,
+            "top_share": None, "effective_providers": None, "single_point_of_failure": None, "groups": [],
+            "vendors": [], "stale": True, "computed_at": None,
+        }
+    return {
+        "lab": lab_id,
+        "hhi": row.hhi,
+        "hhi_look_through": row.hhi_look_through,
+        "band": row.band,
+        "top_vendor": row.top_vendor_id,
+        "top_share": row.top_share,
+        "effective_providers": row.effective_providers,
+        "single_point_of_failure": (
+            {"vendor": row.spof_vendor_id, "share": row.spof_share} if row.spof_vendor_id is not None else None
+        ),
+        "groups": row.groups,
+        "vendors": selectors.lab_vendor_views(lab_id=lab_id),
+        "stale": stale,
+        "computed_at": row.computed_at,
+    }
+
+
+class LabConcentrationViewSet(viewsets.GenericViewSet):
+    """`/api/labs/{id}/concentration/`: 404 for a lab outside the caller's labs."""
+
+    serializer_class = LabConcentrationSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(responses=LabConcentrationSerializer)
+    def list(self, request, lab_pk=None):
+        lab = lab_get(user=request.user, pk=lab_pk)
+        row = selectors.lab_concentration_list(user=request.user).filter(lab=lab).first()
+        return Response(lab_concentration_dict(lab.id, row, stale=selectors.lab_is_stale(lab.id)))
+
+
+class VendorRiskFilterSet(django_filters.FilterSet):
+    band = django_filters.MultipleChoiceFilter(choices=BANDS)
+
+    class Meta:
+        model = VendorScore
+        fields = ["band"]
+
+
+class RiskVendorListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every vendor's score, highest first (then vendor id)."""
+
+    serializer_class = VendorRiskSerializer
+    filterset_class = VendorRiskFilterSet
+
+    def get_queryset(self):
+        return selectors.vendor_score_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        data = [vendor_risk_dict(request.user, r, vendor_id=r.vendor_id, stale=r.stale, name=r.vendor.name) for r in page]
+        return self.get_paginated_response(data)
+
+
+class SharedDependencySerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    vendor_name = serializers.CharField()
+    labs_reaching = serializers.IntegerField()
+    via = serializers.ListField(child=serializers.IntegerField())
+    stale = serializers.BooleanField()
+    computed_at = serializers.DateTimeField()
+
+
+class SharedDependencyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Fourth parties reached only through vendors: the hidden concentration nobody contracted for."""
+
+    serializer_class = SharedDependencySerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.shared_dependency_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        data = [
+            {
+                "vendor": s.vendor_id, "vendor_name": s.vendor.name, "labs_reaching": s.labs_reaching,
+                "via": selectors.cut_via(request.user, s), "stale": s.stale, "computed_at": s.computed_at,
+            }
+            for s in page
+        ]
+        return self.get_paginated_response(data)
+

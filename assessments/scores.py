@@ -1,0 +1,415 @@
+"""The recompute: load score inputs from the database, run the pure scorer, store scores and history.
+
+`drain()` is what the Celery task runs: it takes the pending dirty marks with row locks (SKIP LOCKED on
+PostgreSQL), recomputes only the vendors and labs they name, writes scores and history, and deletes the
+marks it read, all in one transaction. `rebuild_all()` recomputes everything from scratch.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from incidents.models import Incident
+from vendors.choices import EngagementStatus
+from vendors.dirty import MAX_HOPS, _edges_near
+from vendors.models import Engagement, Lab, ScoreMark, Vendor, VendorDependency
+
+from . import scoring
+from .choices import AssessmentStatus
+from .models import (
+    Assessment,
+    LabConcentration,
+    LabConcentrationHistory,
+    SharedDependency,
+    VendorScore,
+    VendorScoreHistory,
+)
+
+logger = logging.getLogger(__name__)
+MAX_CAUSES = 10
+DRAIN_BATCH = 50_000
+# Advisory lock keys: one namespace per kind so vendor 7 and lab 7 don't collide.
+LOCK_GLOBAL, LOCK_VENDOR, LOCK_LAB = 7_301, 7_302, 7_303
+PER_OBJECT_LOCK_LIMIT = 500
+
+VENDOR_FIELDS = ["score", "band", "impact", "likelihood", "lab_equivalents", "labs_exposed"]
+LAB_FIELDS = ["hhi", "hhi_look_through", "band", "top_vendor_id", "top_share"]
+
+
+def constants() -> scoring.Constants:
+    return scoring.Constants.from_dict(getattr(settings, "VENDORRISK_SCORING", {}) or {})
+
+
+@dataclass
+class DrainResult:
+    marks: int = 0
+    vendors: int = 0
+    labs: int = 0
+    history_rows: int = 0
+    seconds: float = 0.0
+    causes: list[str] = field(default_factory=list)
+
+
+# --- loading inputs -------------------------------------------------------------------------------
+
+
+def _engagement_in(row) -> scoring.EngagementIn:
+    return scoring.EngagementIn(*row)
+
+
+ENGAGEMENT_COLUMNS = (
+    "id", "lab_id", "vendor_id", "status", "criticality", "data_sensitivity", "substitutability", "data_disposed_on"
+)
+
+
+def _vendors_with_ancestors(ids: set[int]) -> list[scoring.VendorIn]:
+    parents: dict[int, int | None] = {}
+    frontier = set(ids)
+    while frontier:
+        rows = list(Vendor.objects.filter(id__in=frontier).values_list("id", "parent_id"))
+        parents.update(rows)
+        frontier = {p for _, p in rows if p is not None and p not in parents}
+    return [scoring.VendorIn(id=v, parent_id=p) for v, p in sorted(parents.items())]
+
+
+def load_inputs(vendor_ids: Iterable[int], lab_ids: Iterable[int]) -> scoring.ScoringInput:
+    """The minimal inputs that the scores of these vendors and labs depend on."""
+    vendor_ids, lab_ids = set(vendor_ids), set(lab_ids)
+    upstream = _edges_near(vendor_ids, downstream=False)
+    up_region = set(vendor_ids) | {v for targets in upstream.values() for v in targets}
+    engagements = list(
+        Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
+        .filter(vendor_id__in=up_region)
+        .values_list(*ENGAGEMENT_COLUMNS)
+    )
+    if lab_ids:
+        engagements += list(
+            Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
+            .filter(lab_id__in=lab_ids)
+            .exclude(vendor_id__in=up_region)
+            .values_list(*ENGAGEMENT_COLUMNS)
+        )
+    direct = {row[2] for row in engagements}
+    down_edges = _edges_near(direct | vendor_ids, downstream=True)
+    region = direct | vendor_ids | set(down_edges) | {v for t in down_edges.values() for v in t}
+    incident_region = set(vendor_ids)
+    frontier = set(vendor_ids)
+    for _ in range(MAX_HOPS):
+        frontier = {b for a in frontier for b in down_edges.get(a, ())} - incident_region
+        incident_region |= frontier
+    dependencies = [
+        scoring.DependencyIn(vendor_id=a, depends_on_id=b, shares_data=True)
+        for a, targets in sorted(down_edges.items())
+        for b in sorted(targets)
+    ]
+    incidents = [
+        scoring.IncidentIn(*row)
+        for row in Incident.objects.filter(vendor_id__in=incident_region).values_list(
+            "id", "vendor_id", "severity", "status", "resolved_at"
+        )
+    ]
+    assessments = [
+        scoring.AssessmentIn(*row)
+        for row in Assessment.objects.filter(vendor_id__in=vendor_ids, status=AssessmentStatus.COMPLETED).values_list(
+            "id", "vendor_id", "status", "rating", "completed_at", "valid_until"
+        )
+    ]
+    existing_labs = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True)) if lab_ids else set()
+    labs_in = existing_labs | {row[1] for row in engagements}
+    return scoring.ScoringInput(
+        labs=tuple(sorted(labs_in)),
+        vendors=tuple(_vendors_with_ancestors(region | up_region)),
+        engagements=tuple(_engagement_in(r) for r in sorted(engagements)),
+        dependencies=tuple(dependencies),
+        incidents=tuple(sorted(incidents, key=lambda i: i.id)),
+        assessments=tuple(sorted(assessments, key=lambda a: a.id)),
+    )
+
+
+def load_all_inputs() -> scoring.ScoringInput:
+    """Every input, one plain query per table (the full rebuild)."""
+    return scoring.ScoringInput(
+        labs=tuple(Lab.objects.order_by("id").values_list("id", flat=True)),
+        vendors=tuple(scoring.VendorIn(*r) for r in Vendor.objects.order_by("id").values_list("id", "parent_id")),
+        engagements=tuple(
+            _engagement_in(r)
+            for r in Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
+            .order_by("id")
+            .values_list(*ENGAGEMENT_COLUMNS)
+        ),
+        dependencies=tuple(
+            scoring.DependencyIn(*r)
+            for r in VendorDependency.objects.filter(shares_data=True)
+            .order_by("id")
+            .values_list("vendor_id", "depends_on_id", "shares_data")
+        ),
+        incidents=tuple(
+            scoring.IncidentIn(*r)
+            for r in Incident.objects.order_by("id").values_list("id", "vendor_id", "severity", "status", "resolved_at")
+        ),
+        assessments=tuple(
+            scoring.AssessmentIn(*r)
+            for r in Assessment.objects.filter(status=AssessmentStatus.COMPLETED)
+            .order_by("id")
+            .values_list("id", "vendor_id", "status", "rating", "completed_at", "valid_until")
+        ),
+    )
+
+
+# --- storing results ------------------------------------------------------------------------------
+
+
+def _causes_for(marks_by_object: dict[int, list[tuple[str, int | None]]], pk: int) -> tuple[list[dict], int]:
+    seen, causes = set(), []
+    for cause, lab in marks_by_object.get(pk, []):
+        if (cause, lab) in seen:
+            continue
+        seen.add((cause, lab))
+        causes.append({"cause": cause, "lab": lab})
+    return causes[:MAX_CAUSES], len(causes)
+
+
+def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
+    existing = {s.vendor_id: s for s in VendorScore.objects.filter(vendor_id__in=vendor_ids)}
+    alive = set(Vendor.objects.filter(id__in=vendor_ids).values_list("id", flat=True))
+    creates, updates, history = [], [], []
+    for vendor_id in sorted(alive):
+        out = result.vendors.get(vendor_id)
+        if out is None:
+            continue
+        values = {
+            "score": Decimal(str(out.score)).quantize(Decimal("0.1")),
+            "band": out.band,
+            "impact": out.impact,
+            "likelihood": out.likelihood,
+            "lab_equivalents": out.lab_equivalents,
+            "labs_exposed": out.labs_exposed,
+            "base_likelihood": out.base_likelihood,
+            "assessment_id": out.assessment_id,
+            "components": out.components,
+            "lab_harms": {str(k): v for k, v in sorted(out.lab_harms.items())},
+            "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
+            "computed_at": now,
+        }
+        row = existing.get(vendor_id)
+        changed = row is None or any(getattr(row, f) != values[f] for f in VENDOR_FIELDS)
+        if row is None:
+            creates.append(VendorScore(vendor_id=vendor_id, **values))
+        else:
+            for f, v in values.items():
+                setattr(row, f, v)
+            updates.append(row)
+        if changed:
+            cause_list, count = _causes_for(causes, vendor_id)
+            history.append(
+                VendorScoreHistory(
+                    vendor_id=vendor_id, causes=cause_list, cause_count=count, computed_at=now,
+                    **{f: values[f] for f in VENDOR_FIELDS},
+                )
+            )
+    VendorScore.objects.bulk_create(creates, batch_size=1000)
+    VendorScore.objects.bulk_update(
+        updates,
+        ["score", "band", "impact", "likelihood", "lab_equivalents", "labs_exposed", "base_likelihood",
+         "assessment_id", "components", "lab_harms", "own_views", "computed_at"],
+        batch_size=1000,
+    )
+    VendorScoreHistory.objects.bulk_create(history, batch_size=1000)
+
+    shared = result.shared_dependencies
+    SharedDependency.objects.filter(vendor_id__in=vendor_ids).exclude(vendor_id__in=shared.keys()).delete()
+    existing_shared = {s.vendor_id: s for s in SharedDependency.objects.filter(vendor_id__in=shared.keys())}
+    s_create, s_update = [], []
+    for vendor_id, out in sorted(shared.items()):
+        if vendor_id not in alive:
+            continue
+        values = {
+            "labs_reaching": out.labs_reaching,
+            "via": list(out.via),
+            "lab_via": {str(k): list(v) for k, v in sorted(out.lab_via.items())},
+            "computed_at": now,
+        }
+        row = existing_shared.get(vendor_id)
+        if row is None:
+            s_create.append(SharedDependency(vendor_id=vendor_id, **values))
+        else:
+            for f, v in values.items():
+                setattr(row, f, v)
+            s_update.append(row)
+    SharedDependency.objects.bulk_create(s_create, batch_size=1000)
+    SharedDependency.objects.bulk_update(s_update, ["labs_reaching", "via", "lab_via", "computed_at"], batch_size=1000)
+    return len(history)
+
+
+def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, now) -> int:
+    existing = {c.lab_id: c for c in LabConcentration.objects.filter(lab_id__in=lab_ids)}
+    alive = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True))
+    creates, updates, history = [], [], []
+    for lab_id in sorted(alive):
+        out = result.labs.get(lab_id)
+        if out is None:
+            continue
+        values = {
+            "hhi": out.hhi,
+            "hhi_look_through": out.hhi_look_through,
+            "band": out.band,
+            "top_vendor_id": out.top_vendor,
+            "top_share": out.top_share,
+            "effective_providers": out.effective_providers,
+            "spof_vendor_id": out.single_point_of_failure,
+            "spof_share": out.single_point_of_failure_share,
+            "groups": out.groups,
+            "components": out.components,
+            "computed_at": now,
+        }
+        row = existing.get(lab_id)
+        changed = row is None or any(getattr(row, f) != values[f] for f in LAB_FIELDS)
+        if row is None:
+            creates.append(LabConcentration(lab_id=lab_id, **values))
+        else:
+            for f, v in values.items():
+                setattr(row, f, v)
+            updates.append(row)
+        if changed:
+            cause_list, count = _causes_for(causes, lab_id)
+            history.append(
+                LabConcentrationHistory(
+                    lab_id=lab_id, causes=cause_list, cause_count=count, computed_at=now,
+                    **{f: values[f] for f in LAB_FIELDS},
+                )
+            )
+    LabConcentration.objects.bulk_create(creates, batch_size=1000)
+    LabConcentration.objects.bulk_update(
+        updates,
+        ["hhi", "hhi_look_through", "band", "top_vendor_id", "top_share", "effective_providers",
+         "spof_vendor_id", "spof_share", "groups", "components", "computed_at"],
+        batch_size=1000,
+    )
+    LabConcentrationHistory.objects.bulk_create(history, batch_size=1000)
+    return len(history)
+
+
+def _compute_and_store(inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict) -> int:
+    now = timezone.now()
+    known_vendors = {v.id for v in inputs.vendors}
+    known_labs = set(inputs.labs)
+    result = scoring.compute(
+        inputs,
+        now=now,
+        constants=constants(),
+        vendor_ids=sorted(vendor_ids & known_vendors),
+        lab_ids=sorted(lab_ids & known_labs),
+    )
+    return _store_vendors(result, vendor_ids, causes_v, now) + _store_labs(result, lab_ids, causes_l, now)
+
+
+def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
+    """Serialise drains that touch the same vendors or labs, so an older snapshot never overwrites a newer."""
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises writers already
+    with connection.cursor() as cursor:
+        if len(vendor_ids) + len(lab_ids) > PER_OBJECT_LOCK_LIMIT:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_GLOBAL])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_GLOBAL])
+        for key, ids in ((LOCK_VENDOR, vendor_ids), (LOCK_LAB, lab_ids)):
+            for pk in sorted(ids):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, pk % 2_147_483_647])
+
+
+def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
+    """Drain one batch of dirty marks. Returns what it did (marks 0 when there was nothing to do)."""
+    started = time.perf_counter()
+    result = DrainResult()
+    with transaction.atomic():
+        qs = ScoreMark.objects.order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        marks = list(qs.values_list("id", "kind", "object_id", "cause", "cause_lab_id")[:batch])
+        if not marks:
+            return result
+        vendor_ids, lab_ids = set(), set()
+        causes_v: dict[int, list] = defaultdict(list)
+        causes_l: dict[int, list] = defaultdict(list)
+        for _, kind, object_id, cause, cause_lab in marks:
+            if kind == ScoreMark.Kind.VENDOR:
+                vendor_ids.add(object_id)
+                causes_v[object_id].append((cause, cause_lab))
+            else:
+                lab_ids.add(object_id)
+                causes_l[object_id].append((cause, cause_lab))
+        _lock_objects(vendor_ids, lab_ids)
+        inputs = load_inputs(vendor_ids, lab_ids)
+        result.history_rows = _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l)
+        ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()
+        result.marks, result.vendors, result.labs = len(marks), len(vendor_ids), len(lab_ids)
+        result.causes = sorted({m[3] for m in marks})[:MAX_CAUSES]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def drain_all() -> list[DrainResult]:
+    """Drain until no marks are left (the sweep)."""
+    results = []
+    while True:
+        result = drain()
+        if not result.marks:
+            return results
+        results.append(result)
+
+
+def rebuild_all() -> DrainResult:
+    """Recompute every vendor and lab from scratch, and clear the marks that rebuild covers."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_GLOBAL])
+        last_mark = ScoreMark.objects.order_by("-id").values_list("id", flat=True).first()
+        inputs = load_all_inputs()
+        vendor_ids = {v.id for v in inputs.vendors}
+        lab_ids = set(inputs.labs)
+        cause = {pk: [("full rebuild", None)] for pk in vendor_ids}
+        cause_l = {pk: [("full rebuild", None)] for pk in lab_ids}
+        history = _compute_and_store(inputs, vendor_ids, lab_ids, cause, cause_l)
+        VendorScore.objects.exclude(vendor_id__in=vendor_ids).delete()
+        LabConcentration.objects.exclude(lab_id__in=lab_ids).delete()
+        if last_mark is not None:
+            ScoreMark.objects.filter(id__lte=last_mark).delete()
+    return DrainResult(
+        marks=0, vendors=len(vendor_ids), labs=len(lab_ids), history_rows=history,
+        seconds=time.perf_counter() - started, causes=["full rebuild"],
+    )
+
+
+def mark_time_dependent(*, now=None) -> int:
+    """Mark vendors whose score used an incident that has now faded past the line, or an expired assessment."""
+    from vendors import dirty
+
+    now = now or timezone.now()
+    line = now - timezone.timedelta(days=constants().fade_days)
+    # Incidents that crossed the line since yesterday's run (a two-day window tolerates a missed run).
+    faded = Incident.objects.filter(
+        status__in=["resolved", "closed"], resolved_at__lt=line, resolved_at__gte=line - timezone.timedelta(days=2)
+    ).values_list("vendor_id", flat=True)
+    expired = Assessment.objects.filter(
+        status=AssessmentStatus.COMPLETED,
+        valid_until__lt=now.date(),
+        valid_until__gte=now.date() - timezone.timedelta(days=2),
+    ).values_list("vendor_id", flat=True)
+    marked = 0
+    with transaction.atomic():
+        for vendor_id in set(faded):
+            dirty.mark_incident(vendor_id=vendor_id, cause="incident passed 365 days")
+            marked += 1
+        for vendor_id in set(expired):
+            dirty.mark_vendor(vendor_id=vendor_id, cause="assessment expired")
+            marked += 1
+    return marked

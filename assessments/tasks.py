@@ -1,0 +1,31 @@
+"""Celery tasks for the score recompute: thin wrappers around assessments.scores."""
+
+import logging
+
+from celery import shared_task
+
+from . import scores
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="assessments.tasks.drain_scores", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def drain_scores() -> dict:
+    """Drain the dirty marks (requested after every commit that wrote marks). Idempotent."""
+    results = scores.drain_all()
+    done = {"drains": len(results), "marks": sum(r.marks for r in results)}
+    if results:
+        logger.info("Drained %(marks)s score marks in %(drains)s batch(es)", done)
+    return done
+
+
+@shared_task(name="assessments.tasks.sweep_scores", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def sweep_scores() -> dict:
+    """Every 30 s: drain marks whose on-commit request was lost (broker down, worker killed)."""
+    return drain_scores.run()
+
+
+@shared_task(name="assessments.tasks.mark_time_dependent_scores", acks_late=True, ignore_result=True)
+def mark_time_dependent_scores() -> int:
+    """Daily: mark vendors whose incidents faded past 365 days or whose assessment expired."""
+    return scores.mark_time_dependent()

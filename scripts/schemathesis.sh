@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Fuzzes the REST API against its own OpenAPI schema with schemathesis.
+#
+# A throwaway database (PostgreSQL "vendorrisk_schemathesis" on the server of $DATABASE_URL, or SQLite under
+# var/ when DATABASE_URL is unset) is migrated and loaded with the demo scenario, an API token is made for the
+# demo admin, and gunicorn serves the production settings on a free loopback port with throttling off. Every
+# operation except logout (which would revoke the token mid-run) is fuzzed; the server, the database and the
+# token go away at the end. Exit status: schemathesis's (non-zero when it found failures).
+#
+# Tunables: ST_MAX_EXAMPLES (25), ST_PHASES (examples,coverage,fuzzing,stateful), ST_CHECKS, ST_TIMEOUT
+# (seconds for the whole schemathesis run, 1200), ST_WORKERS (2), ST_SEED.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+ST=.venv/bin/schemathesis
+OUT=var/schemathesis
+MAX_EXAMPLES=${ST_MAX_EXAMPLES:-25}
+PHASES=${ST_PHASES:-examples,coverage,fuzzing,stateful}
+CHECKS=${ST_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance}
+ST_TIMEOUT=${ST_TIMEOUT:-1200}
+ST_WORKERS=${ST_WORKERS:-2}
+
+if [ ! -x "$ST" ]; then
+    echo "schemathesis is not installed in .venv: run 'make install' first" >&2
+    exit 2
+fi
+mkdir -p "$OUT"
+rm -f "$OUT"/*.log "$OUT"/*.xml "$OUT"/*.ndjson
+
+# The app under test: production settings, loopback only, no broker (tasks run in-process), no mail out.
+export DJANGO_SETTINGS_MODULE=vendorrisk.settings.production
+SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export DEBUG=false
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+export THROTTLE_USER=1000000/min THROTTLE_ANON=1000000/min THROTTLE_TOKEN=1000000/min
+export AXES_FAILURE_LIMIT=1000000
+export MEDIA_ROOT="$PWD/$OUT/media"
+unset REDIS_URL
+
+BASE_URL=${DATABASE_URL:-}
+case "$BASE_URL" in
+    postgres://* | postgresql://* | pgsql://*)
+        # Same server and credentials, our own database name; the base database is only used to connect.
+        DATABASE_URL=$("$PY" - "$BASE_URL" <<'PYEOF'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+parts = urlsplit(sys.argv[1])
+print(urlunsplit(parts._replace(path="/vendorrisk_schemathesis")))
+PYEOF
+)
+        KIND=postgres
+        ;;
+    "")
+        DATABASE_URL="sqlite:///$PWD/$OUT/schemathesis.sqlite3"
+        KIND=sqlite
+        ;;
+    *)
+        echo "schemathesis.sh: unsupported DATABASE_URL scheme (PostgreSQL or unset for SQLite)" >&2
+        exit 2
+        ;;
+esac
+export DATABASE_URL
+
+pg_admin() {  # pg_admin "SQL": runs one statement outside a transaction on the base database
+    "$PY" - "$BASE_URL" "$1" <<'PYEOF'
+import sys
+
+import environ
+import psycopg2
+
+cfg = environ.Env.db_url_config(sys.argv[1])
+conn = psycopg2.connect(
+    dbname=cfg["NAME"], user=cfg.get("USER") or None, password=cfg.get("PASSWORD") or None,
+    host=cfg.get("HOST") or None, port=cfg.get("PORT") or None,
+)
+conn.autocommit = True
+with conn.cursor() as cur:
+    cur.execute(sys.argv[2])
+conn.close()
+PYEOF
+}
+
+drop_db() {
+    if [ "$KIND" = postgres ]; then
+        pg_admin 'DROP DATABASE IF EXISTS vendorrisk_schemathesis WITH (FORCE)' || true
+    else
+        rm -f "$OUT/schemathesis.sqlite3"
+    fi
+}
+
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    drop_db
+}
+trap cleanup EXIT
+
+echo "== schemathesis: preparing a throwaway $KIND database =="
+drop_db
+if [ "$KIND" = postgres ]; then
+    pg_admin 'CREATE DATABASE vendorrisk_schemathesis'
+fi
+"$PY" manage.py migrate --noinput >"$OUT/migrate.log"
+PY="$PY" bash scripts/load_demo.sh
+
+TOKEN=$("$PY" manage.py shell -c '
+from django.contrib.auth import get_user_model
+from knox.models import AuthToken
+
+print(AuthToken.objects.create(get_user_model().objects.get(username="admin"))[1])
+' | tail -n 1)
+
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+echo "== schemathesis: starting gunicorn on $BASE =="
+.venv/bin/gunicorn vendorrisk.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
+    --access-logfile "$OUT/access.log" --error-logfile "$OUT/server.log" &
+SERVER_PID=$!
+
+ready=""
+for _ in $(seq 1 60); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        break
+    fi
+    if "$PY" -c "import urllib.request; urllib.request.urlopen('$BASE/health/', timeout=2)" 2>/dev/null; then
+        ready=1
+        break
+    fi
+    sleep 0.5
+done
+if [ -z "$ready" ]; then
+    echo "the server did not answer /health/ within 30 s; its log:" >&2
+    tail -n 40 "$OUT/server.log" >&2 || true
+    exit 1
+fi
+
+echo "== schemathesis: fuzzing $BASE/api/schema/ (checks: $CHECKS; max examples $MAX_EXAMPLES) =="
+seed_args=()
+if [ -n "${ST_SEED:-}" ]; then
+    seed_args=(--seed "$ST_SEED")
+fi
+rc=0
+timeout --signal=INT --kill-after=30 "$ST_TIMEOUT" \
+    "$ST" run "$BASE/api/schema/" \
+    --header "Authorization: Token $TOKEN" \
+    --checks "$CHECKS" \
+    --phases "$PHASES" \
+    --max-examples "$MAX_EXAMPLES" \
+    --workers "$ST_WORKERS" \
+    --exclude-path /api/auth/logout/ \
+    --request-timeout 30 \
+    --generation-database none \
+    --report junit,ndjson --report-dir "$OUT" \
+    --report-junit-path "$OUT/junit.xml" --report-ndjson-path "$OUT/events.ndjson" \
+    --no-color "${seed_args[@]}" || rc=$?
+
+if [ -f "$OUT/junit.xml" ]; then
+    "$PY" - "$OUT/junit.xml" <<'PYEOF'
+import sys
+import xml.etree.ElementTree as ET
+
+root = ET.parse(sys.argv[1]).getroot()  # noqa: S314 - schemathesis's own report
+cases = root.iter("testcase")
+operations = failed = 0
+for case in cases:
+    operations += 1
+    if case.find("failure") is not None or case.find("error") is not None:
+        failed += 1
+print(f"schemathesis summary: {operations} operations tested, {failed} with failures or errors")
+PYEOF
+else
+    echo "schemathesis summary: no report written (exit code $rc)"
+fi
+if [ "$rc" -eq 124 ]; then
+    echo "schemathesis ran out of its ${ST_TIMEOUT} s budget" >&2
+fi
+exit "$rc"
