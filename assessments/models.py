@@ -196,7 +196,9 @@ class VendorScoreHistory(models.Model):
     likelihood = models.FloatField()
     lab_equivalents = models.FloatField()
     labs_exposed = models.PositiveIntegerField()
-    causes = models.JSONField(default=list, help_text='[{"cause": "incident 12 updated", "lab": null}, …] (≤ 10)')
+    causes = models.JSONField(
+        default=list, help_text='[{"cause": "incident 12 updated", "lab": null}, …] (≤ 10)'
+    )
     cause_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(db_index=True)
 

@@ -65,7 +65,14 @@ def _engagement_in(row) -> scoring.EngagementIn:
 
 
 ENGAGEMENT_COLUMNS = (
-    "id", "lab_id", "vendor_id", "status", "criticality", "data_sensitivity", "substitutability", "data_disposed_on"
+    "id",
+    "lab_id",
+    "vendor_id",
+    "status",
+    "criticality",
+    "data_sensitivity",
+    "substitutability",
+    "data_disposed_on",
 )
 
 
@@ -117,9 +124,9 @@ def load_inputs(vendor_ids: Iterable[int], lab_ids: Iterable[int]) -> scoring.Sc
     ]
     assessments = [
         scoring.AssessmentIn(*row)
-        for row in Assessment.objects.filter(vendor_id__in=vendor_ids, status=AssessmentStatus.COMPLETED).values_list(
-            "id", "vendor_id", "status", "rating", "completed_at", "valid_until"
-        )
+        for row in Assessment.objects.filter(
+            vendor_id__in=vendor_ids, status=AssessmentStatus.COMPLETED
+        ).values_list("id", "vendor_id", "status", "rating", "completed_at", "valid_until")
     ]
     existing_labs = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True)) if lab_ids else set()
     labs_in = existing_labs | {row[1] for row in engagements}
@@ -137,7 +144,9 @@ def load_all_inputs() -> scoring.ScoringInput:
     """Every input, one plain query per table (the full rebuild)."""
     return scoring.ScoringInput(
         labs=tuple(Lab.objects.order_by("id").values_list("id", flat=True)),
-        vendors=tuple(scoring.VendorIn(*r) for r in Vendor.objects.order_by("id").values_list("id", "parent_id")),
+        vendors=tuple(
+            scoring.VendorIn(*r) for r in Vendor.objects.order_by("id").values_list("id", "parent_id")
+        ),
         engagements=tuple(
             _engagement_in(r)
             for r in Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
@@ -152,7 +161,9 @@ def load_all_inputs() -> scoring.ScoringInput:
         ),
         incidents=tuple(
             scoring.IncidentIn(*r)
-            for r in Incident.objects.order_by("id").values_list("id", "vendor_id", "severity", "status", "resolved_at")
+            for r in Incident.objects.order_by("id").values_list(
+                "id", "vendor_id", "severity", "status", "resolved_at"
+            )
         ),
         assessments=tuple(
             scoring.AssessmentIn(*r)
@@ -210,15 +221,30 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
             cause_list, count = _causes_for(causes, vendor_id)
             history.append(
                 VendorScoreHistory(
-                    vendor_id=vendor_id, causes=cause_list, cause_count=count, computed_at=now,
+                    vendor_id=vendor_id,
+                    causes=cause_list,
+                    cause_count=count,
+                    computed_at=now,
                     **{f: values[f] for f in VENDOR_FIELDS},
                 )
             )
     VendorScore.objects.bulk_create(creates, batch_size=1000)
     VendorScore.objects.bulk_update(
         updates,
-        ["score", "band", "impact", "likelihood", "lab_equivalents", "labs_exposed", "base_likelihood",
-         "assessment_id", "components", "lab_harms", "own_views", "computed_at"],
+        [
+            "score",
+            "band",
+            "impact",
+            "likelihood",
+            "lab_equivalents",
+            "labs_exposed",
+            "base_likelihood",
+            "assessment_id",
+            "components",
+            "lab_harms",
+            "own_views",
+            "computed_at",
+        ],
         batch_size=1000,
     )
     VendorScoreHistory.objects.bulk_create(history, batch_size=1000)
@@ -244,7 +270,9 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
                 setattr(row, f, v)
             s_update.append(row)
     SharedDependency.objects.bulk_create(s_create, batch_size=1000)
-    SharedDependency.objects.bulk_update(s_update, ["labs_reaching", "via", "lab_via", "computed_at"], batch_size=1000)
+    SharedDependency.objects.bulk_update(
+        s_update, ["labs_reaching", "via", "lab_via", "computed_at"], batch_size=1000
+    )
     return len(history)
 
 
@@ -281,22 +309,38 @@ def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, 
             cause_list, count = _causes_for(causes, lab_id)
             history.append(
                 LabConcentrationHistory(
-                    lab_id=lab_id, causes=cause_list, cause_count=count, computed_at=now,
+                    lab_id=lab_id,
+                    causes=cause_list,
+                    cause_count=count,
+                    computed_at=now,
                     **{f: values[f] for f in LAB_FIELDS},
                 )
             )
     LabConcentration.objects.bulk_create(creates, batch_size=1000)
     LabConcentration.objects.bulk_update(
         updates,
-        ["hhi", "hhi_look_through", "band", "top_vendor_id", "top_share", "effective_providers",
-         "spof_vendor_id", "spof_share", "groups", "components", "computed_at"],
+        [
+            "hhi",
+            "hhi_look_through",
+            "band",
+            "top_vendor_id",
+            "top_share",
+            "effective_providers",
+            "spof_vendor_id",
+            "spof_share",
+            "groups",
+            "components",
+            "computed_at",
+        ],
         batch_size=1000,
     )
     LabConcentrationHistory.objects.bulk_create(history, batch_size=1000)
     return len(history)
 
 
-def _compute_and_store(inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict) -> int:
+def _compute_and_store(
+    inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict
+) -> int:
     now = timezone.now()
     known_vendors = {v.id for v in inputs.vendors}
     known_labs = set(inputs.labs)
@@ -384,8 +428,12 @@ def rebuild_all() -> DrainResult:
         if last_mark is not None:
             ScoreMark.objects.filter(id__lte=last_mark).delete()
     return DrainResult(
-        marks=0, vendors=len(vendor_ids), labs=len(lab_ids), history_rows=history,
-        seconds=time.perf_counter() - started, causes=["full rebuild"],
+        marks=0,
+        vendors=len(vendor_ids),
+        labs=len(lab_ids),
+        history_rows=history,
+        seconds=time.perf_counter() - started,
+        causes=["full rebuild"],
     )
 
 
@@ -397,7 +445,9 @@ def mark_time_dependent(*, now=None) -> int:
     line = now - timezone.timedelta(days=constants().fade_days)
     # Incidents that crossed the line since yesterday's run (a two-day window tolerates a missed run).
     faded = Incident.objects.filter(
-        status__in=["resolved", "closed"], resolved_at__lt=line, resolved_at__gte=line - timezone.timedelta(days=2)
+        status__in=["resolved", "closed"],
+        resolved_at__lt=line,
+        resolved_at__gte=line - timezone.timedelta(days=2),
     ).values_list("vendor_id", flat=True)
     expired = Assessment.objects.filter(
         status=AssessmentStatus.COMPLETED,

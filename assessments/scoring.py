@@ -233,6 +233,17 @@ class ScoringResult:
 
 
 def round6(value: float) -> float:
+    """Exactly `round(value, 6)` (the precision of every stored value), without its cost where it is safe.
+
+    A full recompute rounds millions of terms. Away from a half, value·1e6 (error < 1e-6 below 1e9) is
+    unambiguously nearer one integer n, and n / 1e6 is the same nearest float `round` returns.
+    """
+    scaled = value * 1e6
+    if -1e9 < scaled < 1e9:
+        whole = math.floor(scaled)
+        fraction = scaled - whole
+        if abs(fraction - 0.5) > 1e-3:
+            return (whole + (fraction > 0.5)) / 1e6
     return round(value, 6)
 
 
@@ -341,6 +352,10 @@ class _Likelihood:
     terms: tuple[tuple[int, int, int, str, str, float, float], ...]
 
 
+# Per lab reaching a vendor: h(L,W), h rounded, smallest k, the lab's engagements reaching W (by id).
+_LabHarm = tuple[float, float, int, list[_Exposing]]
+
+
 class _Scorer:
     """Indexes the inputs once; then one pass over vendors and one over labs.
 
@@ -385,7 +400,13 @@ class _Scorer:
                 cached = (round6(exposure), weights, tuple(round6(weight) for weight in weights))
                 weights_by_exposure[exposure] = cached
             exposing = _Exposing(
-                engagement.id, engagement.lab_id, engagement.vendor_id, exposure, cached[0], cached[1], cached[2]
+                engagement.id,
+                engagement.lab_id,
+                engagement.vendor_id,
+                exposure,
+                cached[0],
+                cached[1],
+                cached[2],
             )
             self.engagements_by_vendor.setdefault(engagement.vendor_id, []).append(exposing)
             self.engagements_by_lab.setdefault(engagement.lab_id, []).append(exposing)
@@ -442,33 +463,31 @@ class _Scorer:
 
         vendors: dict[int, VendorScoreOut] = {}
         shared: dict[int, SharedDependencyOut] = {}
-        own_view_rows: dict[int, list[dict[str, Any]]] = {lab_id: [] for lab_id in lab_ids}
+        # Per lab: (-score, -harm, vendor, band), so that sorting orders the lab's own view as specified.
+        own_view_rows: dict[int, list[tuple[float, float, int, str]]] = {lab_id: [] for lab_id in lab_ids}
         for vendor_id in sorted(needed):
             upstream = hop_distances(vendor_id, self.upstream, self.max_hops)
             harms = self.harms(upstream)
             likelihood = self.likelihood(vendor_id)
             own_views = {}
-            for lab_id, (harm, _, _) in harms.items():
-                own_score = round_score(_risk(harm, likelihood.value))
-                own_views[lab_id] = (own_score, score_band(own_score, self.constants))
+            for lab_id, (harm, harm6, _, _) in harms.items():
+                score = round_score(_risk(harm, likelihood.value))
+                band = score_band(score, self.constants)
+                own_views[lab_id] = (score, band)
+                if harm > 0 and lab_id in requested_labs:
+                    own_view_rows[lab_id].append((-score, -harm6, vendor_id, band))
             if vendor_id in requested_vendors:
                 vendors[vendor_id] = self.vendor_score(vendor_id, upstream, harms, likelihood, own_views)
                 shared_dependency = self.shared_dependency(vendor_id, harms)
                 if shared_dependency is not None:
                     shared[vendor_id] = shared_dependency
-            for lab_id, (harm, _, _) in harms.items():
-                if harm > 0 and lab_id in requested_labs:
-                    score, band = own_views[lab_id]
-                    own_view_rows[lab_id].append(
-                        {"vendor": vendor_id, "harm": round6(harm), "score": score, "band": band}
-                    )
         labs = {lab_id: self.lab_concentration(lab_id, own_view_rows[lab_id]) for lab_id in lab_ids}
         return ScoringResult(vendors=vendors, labs=labs, shared_dependencies=shared)
 
     # vendor terms -------------------------------------------------------------------------------------
 
-    def harms(self, upstream: dict[int, int]) -> dict[int, tuple[float, int, list[_Exposing]]]:
-        """Lab id -> (h(L,W), smallest k, the lab's engagements reaching W in ascending id), by lab id.
+    def harms(self, upstream: dict[int, int]) -> dict[int, _LabHarm]:
+        """Lab id -> (h(L,W), rounded, smallest k, the lab's engagements reaching W by id), by lab id.
 
         `upstream` is W's upstream reach: direct vendor -> k(V, W).
         """
@@ -492,7 +511,8 @@ class _Scorer:
                 survival *= 1.0 - engagement.weights[hops]
                 if hops < min_hops:
                     min_hops = hops
-            harms[lab_id] = (1.0 - survival, min_hops, reaching)
+            harm = 1.0 - survival
+            harms[lab_id] = (harm, round6(harm), min_hops, reaching)
         return harms
 
     def likelihood(self, vendor_id: int) -> _Likelihood:
@@ -529,16 +549,16 @@ class _Scorer:
         self,
         vendor_id: int,
         upstream: dict[int, int],
-        harms: dict[int, tuple[float, int, list[_Exposing]]],
+        harms: dict[int, _LabHarm],
         likelihood: _Likelihood,
         own_views: dict[int, tuple[float, str]],
     ) -> VendorScoreOut:
         lab_equivalents = 0.0
-        for harm, _, _ in harms.values():
+        for harm, _, _, _ in harms.values():
             lab_equivalents += harm
         impact = 1.0 - math.exp(-lab_equivalents)
         score = round_score(_risk(impact, likelihood.value))
-        lab_harms = {lab_id: round6(harm) for lab_id, (harm, _, _) in harms.items()}
+        lab_harms = {lab_id: harm6 for lab_id, (_, harm6, _, _) in harms.items()}
         components = {
             "labs": [
                 {
@@ -555,7 +575,7 @@ class _Scorer:
                         for engagement in reaching
                     ],
                 }
-                for lab_id, (_, _, reaching) in harms.items()
+                for lab_id, (_, _, _, reaching) in harms.items()
             ],
             "incidents": [
                 {
@@ -582,7 +602,7 @@ class _Scorer:
             impact=round6(impact),
             likelihood=round6(likelihood.value),
             lab_equivalents=round6(lab_equivalents),
-            labs_exposed=sum(1 for harm, _, _ in harms.values() if harm > 0),
+            labs_exposed=sum(1 for harm, _, _, _ in harms.values() if harm > 0),
             base_likelihood=likelihood.base,
             assessment_id=likelihood.assessment_id,
             components=components,
@@ -591,11 +611,11 @@ class _Scorer:
         )
 
     def shared_dependency(
-        self, vendor_id: int, harms: dict[int, tuple[float, int, list[_Exposing]]]
+        self, vendor_id: int, harms: dict[int, _LabHarm]
     ) -> SharedDependencyOut | None:
         lab_via: dict[int, tuple[int, ...]] = {}
         through_two_groups = False
-        for lab_id, (_, min_hops, reaching) in harms.items():
+        for lab_id, (_, _, min_hops, reaching) in harms.items():
             # k = 0 only for an engagement with W itself, so "k >= 1 from every direct vendor" already
             # means "not engaged directly"; both count exposing engagements only, like every other term.
             if min_hops == 0:
@@ -612,7 +632,9 @@ class _Scorer:
         via = tuple(sorted({direct for directs in lab_via.values() for direct in directs}))
         return SharedDependencyOut(vendor_id=vendor_id, labs_reaching=len(lab_via), via=via, lab_via=lab_via)
 
-    def lab_concentration(self, lab_id: int, own_view_rows: list[dict[str, Any]]) -> LabConcentrationOut:
+    def lab_concentration(
+        self, lab_id: int, own_view_rows: list[tuple[float, float, int, str]]
+    ) -> LabConcentrationOut:
         engagements = self.engagements_by_lab.get(lab_id, [])
         if not engagements:
             return LabConcentrationOut(
@@ -679,7 +701,11 @@ class _Scorer:
                     "reach_share": reach_share,
                 }
             )
-        own_view_rows.sort(key=lambda row: (-row["score"], -row["harm"], row["vendor"]))
+        own_view_rows.sort()  # highest score first, then highest harm, then vendor id
+        vendors = [
+            {"vendor": vendor_id, "harm": -harm, "score": -score, "band": band}
+            for score, harm, vendor_id, band in own_view_rows
+        ]
         return LabConcentrationOut(
             lab_id=lab_id,
             hhi=hhi_rounded,
@@ -691,7 +717,7 @@ class _Scorer:
             single_point_of_failure=single_point,
             single_point_of_failure_share=reach_shares6[single_point],
             groups=groups,
-            vendors=own_view_rows,
+            vendors=vendors,
             components={"total_exposure": round6(total), "engagements": engagement_rows},
         )
 

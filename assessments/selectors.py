@@ -48,7 +48,9 @@ def _pending(kind: str, ref: str):
 
 def vendor_score_list(*, user):
     return scope(
-        VendorScore.objects.select_related("vendor").annotate(stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")),
+        VendorScore.objects.select_related("vendor").annotate(
+            stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")
+        ),
         user,
     ).order_by("-score", "vendor_id")
 
@@ -67,13 +69,16 @@ def vendor_score_history(*, user, vendor_id: int):
 
 def lab_concentration_list(*, user):
     return scope(
-        LabConcentration.objects.select_related("lab").annotate(stale=_pending(ScoreMark.Kind.LAB, "lab_id")), user
+        LabConcentration.objects.select_related("lab").annotate(stale=_pending(ScoreMark.Kind.LAB, "lab_id")),
+        user,
     )
 
 
 def shared_dependency_list(*, user):
     return scope(
-        SharedDependency.objects.select_related("vendor").annotate(stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")),
+        SharedDependency.objects.select_related("vendor").annotate(
+            stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")
+        ),
         user,
     ).order_by("-labs_reaching", "vendor_id")
 
@@ -81,7 +86,9 @@ def shared_dependency_list(*, user):
 def lab_vendor_views(*, lab_id: int) -> list[dict]:
     """The lab's own view of every vendor it reaches, from the vendors' stored rows, highest first."""
     key = str(lab_id)
-    rows = VendorScore.objects.filter(lab_harms__has_key=key).values_list("vendor_id", "lab_harms", "own_views")
+    rows = VendorScore.objects.filter(lab_harms__has_key=key).values_list(
+        "vendor_id", "lab_harms", "own_views"
+    )
     views = [
         {"vendor": vendor_id, "harm": harms[key], "score": views[key][0], "band": views[key][1]}
         for vendor_id, harms, views in rows

@@ -9,7 +9,9 @@ from . import scores
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="assessments.tasks.drain_scores", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    name="assessments.tasks.drain_scores", acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
 def drain_scores() -> dict:
     """Drain the dirty marks (requested after every commit that wrote marks). Idempotent."""
     results = scores.drain_all()
@@ -19,7 +21,9 @@ def drain_scores() -> dict:
     return done
 
 
-@shared_task(name="assessments.tasks.sweep_scores", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    name="assessments.tasks.sweep_scores", acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
 def sweep_scores() -> dict:
     """Every 30 s: drain marks whose on-commit request was lost (broker down, worker killed)."""
     return drain_scores.run()

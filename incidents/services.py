@@ -87,12 +87,13 @@ def incident_update(*, actor, instance: Incident, note: str = "", **data) -> Inc
 
 @transaction.atomic
 def incident_delete(*, actor, instance: Incident) -> None:
+    pk, vendor_id = instance.pk, instance.vendor_id
     model_delete(
         instance,
         actor=actor,
         blockers={"notifications": blocker(instance.notifications.exclude(submitted_at=None))},
     )
-    dirty.mark_incident(vendor_id=instance.vendor_id, cause=f"incident {instance.pk} deleted")
+    dirty.mark_incident(vendor_id=vendor_id, cause=f"incident {pk} deleted")
 
 
 def incident_changed(incident: Incident) -> None:

@@ -129,7 +129,7 @@ for _ in $(seq 1 60); do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
         break
     fi
-    if "$PY" -c "import urllib.request; urllib.request.urlopen('$BASE/health/', timeout=2)" 2>/dev/null; then
+    if "$PY" -c "import urllib.request; urllib.request.urlopen('$BASE/health/?format=json', timeout=2)" 2>/dev/null; then
         ready=1
         break
     fi

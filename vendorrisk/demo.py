@@ -297,7 +297,12 @@ DEPENDENCIES = [
     ("annotrix", "stratacask", True, "Workspace exports and backups stored at Stratacask."),
     ("vellumark", "kestrelnet", True, "Model-assisted pre-labeling runs on Kestrelnet GPUs."),
     ("vellumark", "ledgerlark", False, "Contractor payroll only; no lab data is passed on."),
-    ("tallyforge_labeling", "tallyforge_marketplace", True, "Annotators are sourced through the marketplace."),
+    (
+        "tallyforge_labeling",
+        "tallyforge_marketplace",
+        True,
+        "Annotators are sourced through the marketplace.",
+    ),
     ("thistledown", "stratacask", True, "Audio files archived at Stratacask."),
     # A cycle: the expert network, the eval builder and the synthetic-data vendor feed each other.
     ("quorumwise", "rubricon", True, "Expert-reviewed items go into Rubricon eval suites."),
@@ -307,6 +312,7 @@ DEPENDENCIES = [
 
 # (lab, vendor, title, status, criticality, sensitivity, substitutability, data categories,
 #  annual value, currency, start offset, end offset, disposal offset, notes) — offsets in days from today.
+# fmt: off
 ENGAGEMENTS = [
     # Northwind Intelligence Lab
     ("northwind", "vellumark", "RLHF preference labeling", "suspended", "critical", "restricted", "difficult",
@@ -439,7 +445,8 @@ ENGAGEMENTS = [
      ["evaluation_benchmarks"], 35_000, "EUR", -400, -200, -190, ""),
     ("pellucid", "marrowgate", "Web forum archive licence", "proposed", "low", "public", "moderate",
      ["training_data"], None, "", 60, None, None, ""),
-]  # fmt: skip
+]
+# fmt: on
 
 # Offsets in hours before the load's reference time (today 09:00 UTC).
 INCIDENTS = [
@@ -484,6 +491,7 @@ INCIDENTS = [
 ]
 
 # (incident vendor, lab, decision, data_confirmed_exposed, aware hours ago, reason)
+# fmt: off
 RESPONSES = [
     ("vellumark", "northwind", "halt", "yes", 3 * 24,
      "Halted all work with Vellumark until it shows how the attacker got in and confirms deletion of our "
@@ -494,7 +502,8 @@ RESPONSES = [
     ("vellumark", "quillfeather", "investigating", "unknown", 2 * 24,
      "Checking with Vellumark whether our synthetic-data pipeline documents were in the exported "
      "workspaces before deciding."),
-]  # fmt: skip
+]
+# fmt: on
 
 # Users besides `admin`: username -> (role, all_labs, lab keys)
 USERS = {
@@ -532,12 +541,14 @@ ASSESSMENTS = [
 ]
 
 # (assessment vendor, title, severity, status, owner, due offset days, description)
+# fmt: off
 FINDINGS = [
     ("annotrix", "Subprocessor contracts lack security flow-down terms", "high", "open", "security", -20,
      "Two storage subprocessors have no contractual breach-notification duty."),
     ("annotrix", "Workspace export logs kept for only 7 days", "medium", "remediating", "security", 45,
      "Retention to be raised to 90 days."),
-]  # fmt: skip
+]
+# fmt: on
 
 
 # --- the loader ---------------------------------------------------------------------------------------
@@ -596,7 +607,12 @@ def _upsert_user(username: str, *, role, all_labs: bool, labs, password: str, ac
     created = user is None
     if created:
         user = User(username=username)
-    wanted = {"role": role, "all_labs": all_labs, "is_active": True, "email": f"{username}@vendorrisk.example"}
+    wanted = {
+        "role": role,
+        "all_labs": all_labs,
+        "is_active": True,
+        "email": f"{username}@vendorrisk.example",
+    }
     changed = bool(_changes(user, wanted))
     for key, value in wanted.items():
         setattr(user, key, value)
@@ -665,7 +681,7 @@ def _plan_answers(questionnaire, share: float, rng: random.Random) -> dict:
     return dict(list(plan.items())[:keep])
 
 
-def load_demo(*, password: str = "admin", today: date | None = None, stdout=None) -> DemoSummary:
+def load_demo(*, password: str, today: date | None = None) -> DemoSummary:
     """Build (or bring back) the demo world. Returns a summary; writes one transaction, one score drain."""
     from assessments import services as assessment_services
     from assessments.models import Answer, Assessment, Finding, Questionnaire
@@ -721,7 +737,9 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
                 "name": name,
                 "category": category,
                 "country": country,
-                "website": f"https://www.{domain}.example" if "." not in domain else f"https://{domain}.example",
+                "website": f"https://www.{domain}.example"
+                if "." not in domain
+                else f"https://{domain}.example",
                 "parent": vendors[parent] if parent else None,
                 "legal_name": legal,
                 "description": description,
@@ -753,8 +771,8 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
                 summary.count("dependencies", created=False, changed=bool(changes))
 
         for row in ENGAGEMENTS:
-            (lab_key, vendor_key, title, status, crit, sens, subst, cats, value, currency, start, end, disposed,
-             notes) = row  # fmt: skip
+            lab_key, vendor_key, title, status, crit, sens, subst, cats, value, currency = row[:10]
+            start, end, disposed, notes = row[10:]
             data = {
                 "status": status,
                 "criticality": crit,
@@ -792,10 +810,11 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
             data = {
                 k: v
                 for k, v in spec.items()
-                if k not in ("vendor", "status", "updates", "occurred_at", "discovered_at", "vendor_confirmed_at")
+                if k
+                not in ("vendor", "status", "updates", "occurred_at", "discovered_at", "vendor_confirmed_at")
             }
             incident = incident_services.incident_create(
-                actor=users["security"],
+                actor=admin,
                 vendor=vendor,
                 status="reported",
                 occurred_at=hours_ago(spec["occurred_at"]),
@@ -804,14 +823,14 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
                 **data,
             )
             incident = incident_services.incident_update(
-                actor=users["security"],
+                actor=admin,
                 instance=incident,
                 status=spec["status"],
                 vendor_confirmed_at=hours_ago(spec["vendor_confirmed_at"]),
                 note=f"Vendor confirmed the incident; status {spec['status']}.",
             )
             for body in spec["updates"]:
-                incident_services.incident_update_create(actor=users["security"], incident=incident, body=body)
+                incident_services.incident_update_create(actor=admin, incident=incident, body=body)
             incidents[spec["vendor"]] = incident
             summary.count("incidents", created=True)
 
@@ -826,14 +845,20 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
             response = LabResponse.objects.filter(incident=incident, lab=lab).first()
             if response is None:
                 incident_services.lab_response_create(
-                    actor=users["security"], incident=incident, lab=lab, decided_at=hours_ago(aware - 2), **data
+                    actor=admin,
+                    incident=incident,
+                    lab=lab,
+                    decided_at=hours_ago(aware - 2),
+                    **data,
                 )
                 summary.count("lab responses", created=True)
             else:
                 # aware_at follows the incident's (fixed) discovery, so only the decision is brought back.
-                changes = _changes(response, {k: data[k] for k in ("decision", "data_confirmed_exposed", "reason")})
+                changes = _changes(
+                    response, {k: data[k] for k in ("decision", "data_confirmed_exposed", "reason")}
+                )
                 if changes:
-                    incident_services.lab_response_update(actor=users["security"], instance=response, **changes)
+                    incident_services.lab_response_update(actor=admin, instance=response, **changes)
                 summary.count("lab responses", created=False, changed=bool(changes))
 
         questionnaire = Questionnaire.objects.filter(name=NIST_QUESTIONNAIRE).order_by("-version").first()
@@ -854,6 +879,7 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
         summary.questionnaire = str(questionnaire)
 
         complete = getattr(assessment_services, "assessment_complete", None)
+        answers_put = getattr(assessment_services, "answers_put", None)
         assessments = {}
         for vendor_key, status, assessor, completed_days, share, notes in ASSESSMENTS:
             vendor = vendors[vendor_key]
@@ -869,7 +895,7 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
                 summary.count("assessments", created=False, changed=False)
                 continue
             assessment = assessment_services.assessment_create(
-                actor=users[assessor],
+                actor=admin,
                 vendor=vendor,
                 questionnaire=questionnaire,
                 status="in_progress",
@@ -877,20 +903,27 @@ def load_demo(*, password: str = "admin", today: date | None = None, stdout=None
                 notes=notes,
             )
             plan = _plan_answers(questionnaire, share, rng)
-            with acting_as(users[assessor]):
-                for question, response in plan.items():
-                    answer = Answer(assessment=assessment, question=question, response=response)
-                    answer.full_clean()
-                    answer.save()
+            if answers_put is not None:
+                answers_put(
+                    actor=admin,
+                    assessment=assessment,
+                    answers=[{"question": q.id, "response": r, "comment": ""} for q, r in plan.items()],
+                )
+            else:  # no answers service yet: write the rows it would write
+                with acting_as(admin):
+                    for question, response in plan.items():
+                        answer = Answer(assessment=assessment, question=question, response=response)
+                        answer.full_clean()
+                        answer.save()
             if status == "completed":
                 if complete is not None:
-                    assessment = complete(actor=users[assessor], instance=assessment)
+                    assessment = complete(actor=admin, assessment=assessment)
                 else:
                     # No completion service yet: write the completed state it would write.
                     questions = list(questionnaire.questions.all())
                     score, rating = _score({q.id: r for q, r in plan.items()}, questions)
                     completed_at = hours_ago(completed_days * 24)
-                    with acting_as(users[assessor]):
+                    with acting_as(admin):
                         assessment.status = "completed"
                         assessment.score = score
                         assessment.rating = rating

@@ -90,6 +90,7 @@ def vendor_update(*, actor, instance: Vendor, **data) -> Vendor:
 def vendor_delete(*, actor, instance: Vendor) -> None:
     from django.apps import apps
 
+    pk = instance.pk
     Incident = apps.get_model("incidents", "Incident")
     Assessment = apps.get_model("assessments", "Assessment")
     model_delete(
@@ -107,7 +108,7 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
         },
     )
     # A deleted vendor had no engagements or edges, so nothing else reaches it; its score row goes.
-    dirty.mark_vendor(vendor_id=instance.id, cause=f"vendor {instance.id} deleted")
+    dirty.mark_vendor(vendor_id=pk, cause=f"vendor {pk} deleted")
 
 
 @transaction.atomic

@@ -29,11 +29,21 @@ class VendorRiskSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
 
 
-def vendor_risk_dict(user, row: VendorScore | None, *, vendor_id: int, stale: bool, name: str | None = None) -> dict:
+def vendor_risk_dict(
+    user, row: VendorScore | None, *, vendor_id: int, stale: bool, name: str | None = None
+) -> dict:
     if row is None:
         data = {
-            "vendor": vendor_id, "score": 0.0, "band": "low", "impact": 0.0, "likelihood": 0.0,
-            "lab_equivalents": 0.0, "labs_exposed": 0, "components": {}, "stale": True, "computed_at": None,
+            "vendor": vendor_id,
+            "score": 0.0,
+            "band": "low",
+            "impact": 0.0,
+            "likelihood": 0.0,
+            "lab_equivalents": 0.0,
+            "labs_exposed": 0,
+            "components": {},
+            "stale": True,
+            "computed_at": None,
         }
     else:
         components, lab_harms, own_views = selectors.cut_to_labs(
@@ -84,7 +94,9 @@ class VendorRiskViewSet(viewsets.GenericViewSet):
         vendor = self.get_vendor()
         row = VendorScore.objects.filter(vendor=vendor).first()
         return Response(
-            vendor_risk_dict(request.user, row, vendor_id=vendor.id, stale=selectors.vendor_is_stale(vendor.id))
+            vendor_risk_dict(
+                request.user, row, vendor_id=vendor.id, stale=selectors.vendor_is_stale(vendor.id)
+            )
         )
 
     @extend_schema(responses=HistorySerializer(many=True))
@@ -96,9 +108,15 @@ class VendorRiskViewSet(viewsets.GenericViewSet):
         items = page if page is not None else rows[:500]
         data = [
             {
-                "id": h.id, "score": float(h.score), "band": h.band, "impact": h.impact, "likelihood": h.likelihood,
-                "lab_equivalents": h.lab_equivalents, "labs_exposed": h.labs_exposed,
-                "causes": selectors.cut_causes(request.user, h.causes), "cause_count": h.cause_count,
+                "id": h.id,
+                "score": float(h.score),
+                "band": h.band,
+                "impact": h.impact,
+                "likelihood": h.likelihood,
+                "lab_equivalents": h.lab_equivalents,
+                "labs_exposed": h.labs_exposed,
+                "causes": selectors.cut_causes(request.user, h.causes),
+                "cause_count": h.cause_count,
                 "computed_at": h.computed_at,
             }
             for h in items
@@ -122,7 +140,9 @@ class LabConcentrationSerializer(serializers.Serializer):
     lab = serializers.IntegerField()
     hhi = serializers.FloatField()
     hhi_look_through = serializers.FloatField()
-    band = serializers.ChoiceField(choices=[("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")])
+    band = serializers.ChoiceField(
+        choices=[("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")]
+    )
     top_vendor = serializers.IntegerField(allow_null=True)
     top_share = serializers.FloatField(allow_null=True)
     effective_providers = serializers.FloatField(allow_null=True)
@@ -136,9 +156,18 @@ class LabConcentrationSerializer(serializers.Serializer):
 def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
     if row is None:
         return {
-            "lab": lab_id, "hhi": 0.0, "hhi_look_through": 0.0, "band": "unconcentrated", "top_vendor": None,
-            "top_share": None, "effective_providers": None, "single_point_of_failure": None, "groups": [],
-            "vendors": [], "stale": True, "computed_at": None,
+            "lab": lab_id,
+            "hhi": 0.0,
+            "hhi_look_through": 0.0,
+            "band": "unconcentrated",
+            "top_vendor": None,
+            "top_share": None,
+            "effective_providers": None,
+            "single_point_of_failure": None,
+            "groups": [],
+            "vendors": [],
+            "stale": True,
+            "computed_at": None,
         }
     return {
         "lab": lab_id,
@@ -149,7 +178,9 @@ def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
         "top_share": row.top_share,
         "effective_providers": row.effective_providers,
         "single_point_of_failure": (
-            {"vendor": row.spof_vendor_id, "share": row.spof_share} if row.spof_vendor_id is not None else None
+            {"vendor": row.spof_vendor_id, "share": row.spof_share}
+            if row.spof_vendor_id is not None
+            else None
         ),
         "groups": row.groups,
         "vendors": selectors.lab_vendor_views(lab_id=lab_id),
@@ -192,7 +223,10 @@ class RiskVendorListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         qs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(qs)
-        data = [vendor_risk_dict(request.user, r, vendor_id=r.vendor_id, stale=r.stale, name=r.vendor.name) for r in page]
+        data = [
+            vendor_risk_dict(request.user, r, vendor_id=r.vendor_id, stale=r.stale, name=r.vendor.name)
+            for r in page
+        ]
         return self.get_paginated_response(data)
 
 
@@ -218,10 +252,13 @@ class SharedDependencyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         data = [
             {
-                "vendor": s.vendor_id, "vendor_name": s.vendor.name, "labs_reaching": s.labs_reaching,
-                "via": selectors.cut_via(request.user, s), "stale": s.stale, "computed_at": s.computed_at,
+                "vendor": s.vendor_id,
+                "vendor_name": s.vendor.name,
+                "labs_reaching": s.labs_reaching,
+                "via": selectors.cut_via(request.user, s),
+                "stale": s.stale,
+                "computed_at": s.computed_at,
             }
             for s in page
         ]
         return self.get_paginated_response(data)
-

@@ -126,3 +126,18 @@ class FindingSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+class AnswerSerializer(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1, max_value=2**62)
+    response = serializers.ChoiceField(choices=Response.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+    code = serializers.CharField(read_only=True, source="question_code")
+
+
+class AnswersPutSerializer(serializers.Serializer):
+    """PUT body: the list itself (top-level JSON array)."""
+
+
+class CompleteSerializer(serializers.Serializer):
+    valid_until = serializers.DateField(required=False, help_text="Defaults from the vendor's criticality.")

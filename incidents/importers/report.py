@@ -1,0 +1,196 @@
+"""The import report and the all-or-nothing runner every importer shares (DESIGN.md section 6).
+
+An importer yields `SourceRecord`s (payload + where it sits in the file) and writes one record at a
+time through the services. The runner wraps the whole import in one transaction: a malformed record
+(`RecordError`, or a `ValidationError` from a service) fails the import and nothing is written, unless
+`skip_invalid` is set, in which case that record alone is rolled back (savepoint) and listed.
+`dry_run` runs every write and then rolls the transaction back, so its counts are the real ones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from vendorrisk.errors import ApplicationError
+
+MAX_LISTED_ERRORS = 1000
+
+
+class RecordError(Exception):
+    """A record (or the file) cannot be imported. `line`/`record` say where, when the raiser knows."""
+
+    def __init__(self, reason: str, *, line: int | None = None, record: str | int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.record = record
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One record read from a file: `line` (physical line where it starts) or `record` (index/file name)."""
+
+    payload: Any
+    line: int | None = None
+    record: str | int | None = None
+
+    def location(self) -> dict:
+        return {"line": self.line} if self.line is not None else {"record": self.record}
+
+    def describe(self) -> str:
+        return f"line {self.line}" if self.line is not None else f"record {self.record}"
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[dict] = field(default_factory=list)
+    skip_reasons: Counter = field(default_factory=Counter)
+    extra: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+    committed: bool = False
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.skip_reasons[reason] += 1
+
+    def add_error(self, location: dict, reason: str) -> None:
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append({**location, "reason": reason})
+
+    def as_dict(self) -> dict:
+        return {
+            "read": self.read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": list(self.errors),
+            "skip_reasons": dict(self.skip_reasons.most_common()),
+            **self.extra,
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+        }
+
+    def summary(self) -> str:
+        parts = [f"{self.read} read", f"{self.created} created", f"{self.updated} updated"]
+        parts += [f"{self.unchanged} unchanged", f"{self.skipped} skipped", f"{len(self.errors)} invalid"]
+        parts += [f"{value} {key}" for key, value in self.extra.items() if isinstance(value, int)]
+        return ", ".join(parts)
+
+
+class ImportFailed(Exception):
+    """The import was rolled back because of invalid records; `report` lists where they are."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        first = report.errors[0] if report.errors else {"reason": "unknown error"}
+        where = f"line {first['line']}" if "line" in first else f"record {first.get('record', '?')}"
+        more = len(report.errors) - 1
+        tail = f" (and {more} more invalid record{'s' if more != 1 else ''})" if more > 0 else ""
+        super().__init__(
+            f"Import failed, nothing was written: {where}: {first['reason']}{tail}. "
+            "Fix the file, or re-run with --skip-invalid to import the valid records only."
+        )
+
+
+class Importer:
+    """What an importer implements. The runner calls `prepare`, then `apply` per record, then `finish`."""
+
+    def prepare(self, report: ImportReport) -> None:
+        """Load the lookups the import needs (inside the transaction)."""
+
+    def records(self) -> Iterator[SourceRecord]:
+        raise NotImplementedError
+
+    def apply(self, record: SourceRecord, report: ImportReport) -> None:
+        raise NotImplementedError
+
+    def record_done(self, ok: bool) -> None:
+        """Keep in-memory lookups in step with the savepoint of the record just written."""
+
+    def finish(self, report: ImportReport) -> None:
+        """Work that needs every record seen (e.g. counting what is gone)."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{'record' if name == '__all__' else name}: {' '.join(str(m) for e in errs for m in e.messages)}"
+            for name, errs in exc.error_dict.items()
+        )
+    return " ".join(exc.messages)
+
+
+def run_import(importer: Importer, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
+    """Run `importer` in one transaction. Raises ImportFailed (after rolling back) on invalid records."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            importer.prepare(report)
+            try:
+                for record in importer.records():
+                    report.read += 1
+                    _apply_one(importer, record, report)
+            except RecordError as exc:  # the file itself cannot be read further
+                report.add_error(_location(exc, None), exc.reason)
+            if report.errors and not skip_invalid:
+                raise _Rollback
+            importer.finish(report)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    else:
+        report.committed = True
+    if report.errors and not skip_invalid:
+        raise ImportFailed(report)
+    return report
+
+
+def _apply_one(importer: Importer, record: SourceRecord, report: ImportReport) -> None:
+    # Every record gets its own savepoint: a failed one leaves no trace and the others carry on, so one
+    # run lists every invalid record (without --skip-invalid the whole transaction is dropped anyway).
+    saved = (report.created, report.updated, report.unchanged, report.skipped)
+    saved_reasons, saved_extra = Counter(report.skip_reasons), dict(report.extra)
+    location = record.location()
+    try:
+        with transaction.atomic():
+            importer.apply(record, report)
+    except RecordError as exc:
+        reason, location = exc.reason, _location(exc, record)
+    except ValidationError as exc:
+        reason = describe_validation_error(exc)
+    except ApplicationError as exc:
+        reason = exc.message
+    else:
+        importer.record_done(True)
+        return
+    importer.record_done(False)
+    report.created, report.updated, report.unchanged, report.skipped = saved
+    report.skip_reasons, report.extra = saved_reasons, saved_extra
+    report.add_error(location, reason)
+
+
+def _location(exc: RecordError | None, record: SourceRecord | None) -> dict:
+    if exc is not None and exc.line is not None:
+        return {"line": exc.line}
+    if exc is not None and exc.record is not None:
+        return {"record": exc.record}
+    if record is not None:
+        return record.location()
+    return {"record": "file"}
