@@ -390,6 +390,8 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
                 lab_ids.add(object_id)
                 causes_l[object_id].append((cause, cause_lab))
         _lock_objects(vendor_ids, lab_ids)
+        if settings.VENDORRISK_DRAIN_DELAY_SECONDS:
+            time.sleep(settings.VENDORRISK_DRAIN_DELAY_SECONDS)  # fault-injection hook for tests only
         inputs = load_inputs(vendor_ids, lab_ids)
         result.history_rows = _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l)
         ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()

@@ -121,7 +121,7 @@ PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 BASE="http://127.0.0.1:$PORT"
 echo "== schemathesis: starting gunicorn on $BASE =="
 .venv/bin/gunicorn vendorrisk.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
-    --access-logfile "$OUT/access.log" --error-logfile "$OUT/server.log" &
+    --access-logfile "$OUT/access.log" --error-logfile - >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 
 ready=""

@@ -331,3 +331,35 @@ def test_the_command_prints_a_summary(monkeypatch):
     call_command("load_demo", "--password", "explicit-88", stdout=out)
     assert "created nothing" in out.getvalue()
     assert get_user_model().objects.get(username="viewer").check_password("explicit-88")
+
+
+def test_uses_the_shipped_nist_questionnaire_when_present():
+    admin = get_user_model().objects.create_user("someone", password="x-unused-1", role="admin")
+    nist = Questionnaire.objects.filter(name=demo.NIST_QUESTIONNAIRE).order_by("-version").first()
+    if nist is None:
+        nist = assessment_services.questionnaire_create(
+            actor=admin,
+            name=demo.NIST_QUESTIONNAIRE,
+            source="NIST SP 800-53r5",
+            questions=[
+                {"code": "SR-1", "text": "Policy?"},
+                {"code": "SR-2", "text": "Uses subprocessors?", "weight": 2},
+                {
+                    "code": "SR-3",
+                    "text": "Flow-down?",
+                    "condition": {"question": "SR-2", "responses": ["yes"]},
+                },
+                {"code": "SR-5", "text": "Acquisition strategies?"},
+            ],
+        )
+    load()
+    assert set(Assessment.objects.values_list("questionnaire_id", flat=True)) == {nist.id}
+    assert not Questionnaire.objects.filter(name=demo.DEMO_QUESTIONNAIRE).exists()
+    completed = Assessment.objects.get(status="completed")
+    questions = list(nist.questions.all())
+    responses = dict(completed.answers.values_list("question_id", "response"))
+    applicable = assessment_services.applicable_questions(questions, responses)
+    assert {q.id for q in applicable} == set(responses)
+    assert completed.score == assessment_services.assessment_score(questions, responses)
+    load()
+    assert Assessment.objects.count() == 2

@@ -154,9 +154,10 @@ class _Tokenizer:
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, lines: dict[int, int] | None):
         self._tokens = _Tokenizer(text).tokens()
         self.token = next(self._tokens)
+        self.lines = lines
 
     def _next(self) -> Token:
         current = self.token
@@ -214,8 +215,10 @@ class _Parser:
         return "".join(parts)
 
     def _object(self, depth: int) -> dict:
-        self._expect("{")
+        opening = self._expect("{")
         result: dict = {}
+        if self.lines is not None:
+            self.lines[id(result)] = opening.line
         while not self._is("}"):
             token = self.token
             if token.kind == "string":
@@ -244,6 +247,10 @@ class _Parser:
         return result
 
 
-def loads(text: str) -> Any:
-    """Parse one JavaScript object/array literal; raises JSSyntaxError with the line and column."""
-    return _Parser(text).document()
+def loads(text: str, *, lines: dict[int, int] | None = None) -> Any:
+    """Parse one JavaScript object/array literal; raises JSSyntaxError with the line and column.
+
+    If `lines` is given it is filled with id(object) → the line of its opening brace, for every object
+    in the result (valid while the result is alive), so callers can say where a bad record is.
+    """
+    return _Parser(text, lines).document()

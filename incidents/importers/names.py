@@ -23,7 +23,7 @@ _ALIAS = re.compile(r"\s(?:d/?b/?a/?|d\.b\.a\.|f/?k/?a|c/o|a/k/a|formerly|now kn
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _UNCLOSED_PAREN = re.compile(r"\([^()]*$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-_TRAILING_PUNCT = " \t,;:.-/&("
+_TRAILING_PUNCT = " \t,;:-/&("  # not ".": "Inc." keeps its full stop
 
 
 def clean_text(value: str | None) -> str:

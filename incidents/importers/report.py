@@ -5,6 +5,8 @@ time through the services. The runner wraps the whole import in one transaction:
 (`RecordError`, or a `ValidationError` from a service) fails the import and nothing is written, unless
 `skip_invalid` is set, in which case that record alone is rolled back (savepoint) and listed.
 `dry_run` runs every write and then rolls the transaction back, so its counts are the real ones.
+A file that cannot be read at all (or further: a broken JSON array, a CSV without the expected
+columns) always fails the import, `skip_invalid` or not.
 """
 
 from __future__ import annotations
@@ -139,16 +141,18 @@ def describe_validation_error(exc: ValidationError) -> str:
 def run_import(importer: Importer, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
     """Run `importer` in one transaction. Raises ImportFailed (after rolling back) on invalid records."""
     report = ImportReport(dry_run=dry_run)
+    unreadable = False
     try:
         with transaction.atomic():
-            importer.prepare(report)
             try:
+                importer.prepare(report)
                 for record in importer.records():
                     report.read += 1
                     _apply_one(importer, record, report)
-            except RecordError as exc:  # the file itself cannot be read further
+            except RecordError as exc:  # the file itself cannot be read (further): always fatal
                 report.add_error(_location(exc, None), exc.reason)
-            if report.errors and not skip_invalid:
+                unreadable = True
+            if report.errors and (unreadable or not skip_invalid):
                 raise _Rollback
             importer.finish(report)
             if dry_run:
@@ -157,7 +161,7 @@ def run_import(importer: Importer, *, dry_run: bool = False, skip_invalid: bool 
         pass
     else:
         report.committed = True
-    if report.errors and not skip_invalid:
+    if report.errors and (unreadable or not skip_invalid):
         raise ImportFailed(report)
     return report
 

@@ -76,33 +76,41 @@ DATA_EXPOSURE_BY_DISCLOSURE = {
 CREDENTIAL_HACKING = {"Use of stolen creds", "Brute force"}
 SUPPLY_CHAIN_VECTORS = {"Partner", "3rd party desktop"}
 
-# Notes that are placeholders or start a sentence rather than a name.
+# Notes that are placeholders, or that open with a word that starts a sentence rather than a name.
 PLACEHOLDER_NOTES = {"unknown", "not listed", "none", "n/a", "na", "unnamed", "not disclosed", "other"}
-SENTENCE_STARTERS = {
+NOT_A_NAME_START = {
     "a", "an", "the", "this", "that", "these", "he", "she", "it", "they", "we", "in", "when", "after",
     "partner", "partners", "unknown", "data", "company", "call", "employee", "been", "programing",
-    "programming", "renovation", "landlord", "numerous", "website", "actor", "agents", "sub-contract",
+    "programming", "renovation", "landlord", "numerous", "website", "actor", "agents",
 }  # fmt: skip
+# Capitalised words that open the sentence written after a name ("CVS Pharmacy This is ...").
+SENTENCE_SUBJECTS = {"this", "that", "he", "she", "it", "they", "we", "partner", "actor", "agents", "sub-contract"}
 NAME_CONNECTORS = {"of", "and", "&", "for", "de", "du", "la", "y", "-", "/", "+"}
 NAME_MAX_WORDS = 8
 _UPPER_START = re.compile(r"^[\"'(]*[A-Z0-9]")
+# "SystemsAscend provided ...": the analyst left out the space between the name and the sentence.
+_GLUED_SENTENCE = re.compile(r"^(.*[a-z)])([A-Z][a-z]+)$")
 
 
 def partner_name(notes: str | None) -> str | None:
     """The partner named at the start of `actor.partner.notes`, or None when the notes name nobody.
 
-    Rule: the notes must start with a capitalised word that does not begin a sentence (not "Partner",
-    "The", "An", ...) and is not a placeholder ("Unknown", "not listed"). The name is the leading run
-    of capitalised words (joined by "of", "and", "&", ...; stopping at a lower-case word, at a word
-    that begins a sentence such as "This" or "Partner", or after eight words); only the first of
-    several names separated by ";" is kept. Trailing punctuation is dropped.
+    Rule: notes that are one word are the name ("naviHealth"). Otherwise they must start with a
+    capitalised word that does not open a sentence ("Partner", "The", "An", ...) and is not a
+    placeholder ("Unknown", "not listed"). The name is the leading run of capitalised words, joined by
+    "of", "and", "&", ...; it stops at a lower-case word, at a word that opens a sentence ("This",
+    "Partner", ...), where the first word repeats ("Sentry Life Insurance Company Sentry ..."), or after
+    eight words. Only the first of several names separated by ";" is kept; when a sentence follows
+    the name glued to its last word ("SystemsAscend provided"), the glued word is cut off.
     """
     text = clean_text(notes)
     if not text or text.casefold().strip(" .") in PLACEHOLDER_NOTES:
         return None
     text = text.split(";")[0].strip()
     words = text.split(" ")
-    if not _UPPER_START.match(words[0]) or words[0].casefold().strip("\"'(") in SENTENCE_STARTERS:
+    if len(words) == 1:
+        return clean_name(text) or None
+    if not _UPPER_START.match(words[0]) or words[0].casefold().strip("\"'(") in NOT_A_NAME_START:
         return None
     taken: list[str] = []
     for word in words:
@@ -110,15 +118,22 @@ def partner_name(notes: str | None) -> str | None:
         if taken and word.casefold() in NAME_CONNECTORS:
             taken.append(word)
             continue
-        if not bare or not _UPPER_START.match(bare) or (taken and bare.casefold() in SENTENCE_STARTERS):
+        if (
+            not bare
+            or not _UPPER_START.match(bare)
+            or (taken and bare.casefold() in SENTENCE_SUBJECTS)
+            or (taken and bare == taken[0])
+            or len(taken) >= NAME_MAX_WORDS
+        ):
             break
         taken.append(word)
-        if len(taken) >= NAME_MAX_WORDS:
-            break
     while taken and taken[-1].casefold() in NAME_CONNECTORS:
         taken.pop()
-    name = clean_name(" ".join(taken))
-    return name or None
+    if taken and len(taken) < len(words):
+        glued = _GLUED_SENTENCE.match(taken[-1])
+        if glued:
+            taken[-1] = glued.group(1)
+    return clean_name(" ".join(taken)) or None
 
 
 def read_veris(path: Path) -> Iterator[SourceRecord]:

@@ -19,7 +19,9 @@ def lab(name: str, actor=None):
 
 
 def vendor(name: str, actor=None, **extra):
-    return vendor_services.vendor_create(actor=actor, name=name, category=extra.pop("category", "data_labeling"), **extra)
+    return vendor_services.vendor_create(
+        actor=actor, name=name, category=extra.pop("category", "data_labeling"), **extra
+    )
 
 
 def engagement(lab_obj, vendor_obj, actor=None, **extra):

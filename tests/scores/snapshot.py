@@ -5,15 +5,32 @@ def stored_scores() -> dict:
     """Every stored score value except timestamps, for exact comparison."""
     vendors = {
         s.vendor_id: (
-            str(s.score), s.band, s.impact, s.likelihood, s.lab_equivalents, s.labs_exposed, s.base_likelihood,
-            s.assessment_id, s.components, s.lab_harms, s.own_views,
+            str(s.score),
+            s.band,
+            s.impact,
+            s.likelihood,
+            s.lab_equivalents,
+            s.labs_exposed,
+            s.base_likelihood,
+            s.assessment_id,
+            s.components,
+            s.lab_harms,
+            s.own_views,
         )
         for s in VendorScore.objects.all()
     }
     labs = {
         c.lab_id: (
-            c.hhi, c.hhi_look_through, c.band, c.top_vendor_id, c.top_share, c.effective_providers,
-            c.spof_vendor_id, c.spof_share, c.groups, c.components,
+            c.hhi,
+            c.hhi_look_through,
+            c.band,
+            c.top_vendor_id,
+            c.top_share,
+            c.effective_providers,
+            c.spof_vendor_id,
+            c.spof_share,
+            c.groups,
+            c.components,
         )
         for c in LabConcentration.objects.all()
     }

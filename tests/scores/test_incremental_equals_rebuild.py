@@ -34,7 +34,9 @@ class World:
         self.counter = 0
         self.questionnaire = Questionnaire.objects.create(name=f"Q{seed}", version=1)
         for i in range(3):
-            Question.objects.create(questionnaire=self.questionnaire, code=f"Q-{i}", text=f"Question {i}", position=i)
+            Question.objects.create(
+                questionnaire=self.questionnaire, code=f"Q-{i}", text=f"Question {i}", position=i
+            )
 
     def ok(self, response, *codes):
         assert response.status_code in codes, (response.status_code, response.content[:500])
@@ -69,9 +71,14 @@ class World:
         status = self.rng.choice(CHOICES["status"])
         start = date(2025, 1, 1) + timedelta(days=self.rng.randrange(300))
         data = {
-            "lab": self.pick(Lab), "vendor": self.pick(Vendor), "title": self.new_name("Engagement"), "status": status,
+            "lab": self.pick(Lab),
+            "vendor": self.pick(Vendor),
+            "title": self.new_name("Engagement"),
+            "status": status,
             **{k: self.rng.choice(v) for k, v in CHOICES.items() if k != "status"},
-            "start_date": start.isoformat(), "end_date": None, "data_disposed_on": None,
+            "start_date": start.isoformat(),
+            "end_date": None,
+            "data_disposed_on": None,
         }
         if status == "ended":
             data["end_date"] = (start + timedelta(days=30)).isoformat()
@@ -105,7 +112,10 @@ class World:
         pk = self.pick(VendorDependency)
         if pk:
             dep = VendorDependency.objects.get(pk=pk)
-            self.ok(self.client.patch(f"/api/vendor-dependencies/{pk}/", {"shares_data": not dep.shares_data}), 200)
+            self.ok(
+                self.client.patch(f"/api/vendor-dependencies/{pk}/", {"shares_data": not dep.shares_data}),
+                200,
+            )
 
     def op_dependency_delete(self):
         pk = self.pick(VendorDependency)
@@ -117,8 +127,11 @@ class World:
         if vendor:
             status = self.rng.choice(["reported", "investigating", "contained", "resolved", "closed"])
             data = {
-                "vendor": vendor, "title": self.new_name("Incident"), "status": status,
-                "severity": self.rng.choice(CHOICES["criticality"]), "data_exposure": "suspected",
+                "vendor": vendor,
+                "title": self.new_name("Incident"),
+                "status": status,
+                "severity": self.rng.choice(CHOICES["criticality"]),
+                "data_exposure": "suspected",
                 "discovered_at": (timezone.now() - timedelta(days=400)).isoformat(),
             }
             if status in ("resolved", "closed"):
@@ -138,7 +151,10 @@ class World:
         vendor = self.pick(Vendor)
         if not vendor:
             return
-        r = self.ok(self.client.post("/api/assessments/", {"vendor": vendor, "questionnaire": self.questionnaire.id}), 201)
+        r = self.ok(
+            self.client.post("/api/assessments/", {"vendor": vendor, "questionnaire": self.questionnaire.id}),
+            201,
+        )
         pk = r.json()["id"]
         answers = [
             {"question": q.id, "response": self.rng.choice(["yes", "partial", "no", "na"])}
@@ -156,10 +172,19 @@ class World:
 
     def run(self, steps: int):
         ops = [
-            (self.op_lab, 2), (self.op_vendor, 3), (self.op_parent_change, 1), (self.op_engagement, 6),
-            (self.op_engagement_update, 3), (self.op_engagement_delete, 1), (self.op_dependency, 4),
-            (self.op_dependency_toggle, 1), (self.op_dependency_delete, 1), (self.op_incident, 2),
-            (self.op_incident_status, 2), (self.op_assessment, 1), (self.op_vendor_delete, 1),
+            (self.op_lab, 2),
+            (self.op_vendor, 3),
+            (self.op_parent_change, 1),
+            (self.op_engagement, 6),
+            (self.op_engagement_update, 3),
+            (self.op_engagement_delete, 1),
+            (self.op_dependency, 4),
+            (self.op_dependency_toggle, 1),
+            (self.op_dependency_delete, 1),
+            (self.op_incident, 2),
+            (self.op_incident_status, 2),
+            (self.op_assessment, 1),
+            (self.op_vendor_delete, 1),
         ]
         funcs, weights = zip(*ops, strict=True)
         for _ in range(3):

@@ -40,7 +40,9 @@ def test_reference_case_scores_67_1_then_87_2_after_a_critical_incident(referenc
         assert concentration["hhi"] == 10000
         assert concentration["band"] == "high"
         assert concentration["top_vendor"] == m.id
-        assert concentration["vendors"] == [{"vendor": m.id, "harm": 0.75, "score": 56.3, "band": "high"}]  # 100·0.75·0.75 = 56.25, half up
+        assert concentration["vendors"] == [
+            {"vendor": m.id, "harm": 0.75, "score": 56.3, "band": "high"}
+        ]  # 100·0.75·0.75 = 56.25, half up
 
     incident(m)
     risk = client.get(f"/api/vendors/{m.id}/risk/").json()

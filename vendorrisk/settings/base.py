@@ -234,6 +234,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
 
+# SWEEP_SECONDS (read in vendorrisk/celery.py): how often beat sweeps marks whose drain request was lost.
+VENDORRISK_DRAIN_DELAY_SECONDS = 0.0
+
 # Scoring constants (DESIGN.md section 2); a team may override any entry.
 VENDORRISK_SCORING: dict = {}
 # Assessment validity in months by the vendor's highest exposing engagement criticality.

@@ -20,3 +20,13 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"], "level": "WARNING"},
 }
+
+# Tests run the drain in-process unless a test starts a real worker (tests/services/): the worker
+# process gets TEST_CELERY_EAGER=0 and a REDIS_URL; the suite's own process stays eager.
+from .base import REDIS_URL, env  # noqa: E402
+
+TEST_REDIS_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool("TEST_CELERY_EAGER", default=True)
+CELERY_BROKER_URL = "memory://" if CELERY_TASK_ALWAYS_EAGER else REDIS_URL
+# Fault injection for the killed-worker test: hold the drain transaction open this long.
+VENDORRISK_DRAIN_DELAY_SECONDS = env.float("VENDORRISK_DRAIN_DELAY_SECONDS", default=0.0)
