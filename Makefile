@@ -28,14 +28,19 @@ help:
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalled only when the lock changes. `uv pip install` (not sync) so it never removes uv itself;
+# Reinstalled only when the lock changes. `uv pip install` (not sync) so it never removes uv itself.
+# uv from .venv, else from PATH, else pip-installed into .venv (ensurepip first: `uv venv` makes no pip);
 # plain pip when uv cannot be had.
 $(STAMP): requirements.lock | $(PY)
-	@if [ ! -x $(VENV)/bin/uv ]; then $(VENV)/bin/pip install -q uv || echo "uv unavailable; using pip"; fi
-	@if [ -x $(VENV)/bin/uv ]; then \
-		$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock; \
-	else \
-		$(VENV)/bin/pip install -q -r requirements.lock; \
+	@uv=$(VENV)/bin/uv; \
+	if [ ! -x $$uv ] && command -v uv >/dev/null 2>&1; then uv=$$(command -v uv); fi; \
+	if [ ! -x $$uv ]; then \
+		$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; \
+		$(PY) -m pip install -q uv || echo "uv unavailable; installing with pip"; \
+	fi; \
+	if [ -x $$uv ] && $$uv pip install -q --python $(PY) -r requirements.lock; then :; else \
+		$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; \
+		$(PY) -m pip install -q -r requirements.lock; \
 	fi
 	@touch $@
 

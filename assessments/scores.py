@@ -187,6 +187,25 @@ def _causes_for(marks_by_object: dict[int, list[tuple[str, int | None]]], pk: in
     return causes[:MAX_CAUSES], len(causes)
 
 
+MAX_TERMS_PER_LAB = 10
+
+
+def _trim_components(components: dict) -> dict:
+    """Keep each lab's largest engagement terms (a popular vendor is reached by thousands); counts stay whole."""
+    labs = []
+    for term in components.get("labs", []):
+        engagements = term.get("engagements", [])
+        top = sorted(engagements, key=lambda e: (-e["weight"], e["engagement"]))[:MAX_TERMS_PER_LAB]
+        labs.append(
+            {
+                **term,
+                "engagements": sorted(top, key=lambda e: e["engagement"]),
+                "engagement_count": len(engagements),
+            }
+        )
+    return {**components, "labs": labs}
+
+
 def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
     existing = {s.vendor_id: s for s in VendorScore.objects.filter(vendor_id__in=vendor_ids)}
     alive = set(Vendor.objects.filter(id__in=vendor_ids).values_list("id", flat=True))
@@ -204,7 +223,7 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
             "labs_exposed": out.labs_exposed,
             "base_likelihood": out.base_likelihood,
             "assessment_id": out.assessment_id,
-            "components": out.components,
+            "components": _trim_components(out.components),
             "lab_harms": {str(k): v for k, v in sorted(out.lab_harms.items())},
             "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
             "computed_at": now,
@@ -228,9 +247,10 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
                     **{f: values[f] for f in VENDOR_FIELDS},
                 )
             )
-    VendorScore.objects.bulk_create(creates, batch_size=1000)
-    VendorScore.objects.bulk_update(
-        updates,
+    _upsert(
+        VendorScore,
+        creates + updates,
+        "vendor",
         [
             "score",
             "band",
@@ -245,34 +265,23 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
             "own_views",
             "computed_at",
         ],
-        batch_size=1000,
     )
     VendorScoreHistory.objects.bulk_create(history, batch_size=1000)
 
     shared = result.shared_dependencies
     SharedDependency.objects.filter(vendor_id__in=vendor_ids).exclude(vendor_id__in=shared.keys()).delete()
-    existing_shared = {s.vendor_id: s for s in SharedDependency.objects.filter(vendor_id__in=shared.keys())}
-    s_create, s_update = [], []
-    for vendor_id, out in sorted(shared.items()):
-        if vendor_id not in alive:
-            continue
-        values = {
-            "labs_reaching": out.labs_reaching,
-            "via": list(out.via),
-            "lab_via": {str(k): list(v) for k, v in sorted(out.lab_via.items())},
-            "computed_at": now,
-        }
-        row = existing_shared.get(vendor_id)
-        if row is None:
-            s_create.append(SharedDependency(vendor_id=vendor_id, **values))
-        else:
-            for f, v in values.items():
-                setattr(row, f, v)
-            s_update.append(row)
-    SharedDependency.objects.bulk_create(s_create, batch_size=1000)
-    SharedDependency.objects.bulk_update(
-        s_update, ["labs_reaching", "via", "lab_via", "computed_at"], batch_size=1000
-    )
+    rows = [
+        SharedDependency(
+            vendor_id=vendor_id,
+            labs_reaching=out.labs_reaching,
+            via=list(out.via),
+            lab_via={str(k): list(v) for k, v in sorted(out.lab_via.items())},
+            computed_at=now,
+        )
+        for vendor_id, out in sorted(shared.items())
+        if vendor_id in alive
+    ]
+    _upsert(SharedDependency, rows, "vendor", ["labs_reaching", "via", "lab_via", "computed_at"])
     return len(history)
 
 
@@ -316,9 +325,10 @@ def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, 
                     **{f: values[f] for f in LAB_FIELDS},
                 )
             )
-    LabConcentration.objects.bulk_create(creates, batch_size=1000)
-    LabConcentration.objects.bulk_update(
-        updates,
+    _upsert(
+        LabConcentration,
+        creates + updates,
+        "lab",
         [
             "hhi",
             "hhi_look_through",
@@ -332,10 +342,18 @@ def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, 
             "components",
             "computed_at",
         ],
-        batch_size=1000,
     )
     LabConcentrationHistory.objects.bulk_create(history, batch_size=1000)
     return len(history)
+
+
+def _upsert(model, rows: list, key: str, fields: list[str]) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE per batch (bulk_update's CASE expressions are far slower)."""
+    for row in rows:
+        row.pk = None
+    model.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=[key], update_fields=fields
+    )
 
 
 def _compute_and_store(
@@ -350,6 +368,7 @@ def _compute_and_store(
         constants=constants(),
         vendor_ids=sorted(vendor_ids & known_vendors),
         lab_ids=sorted(lab_ids & known_labs),
+        lab_views=False,  # the labs' own views are read from the vendors' rows (see selectors)
     )
     return _store_vendors(result, vendor_ids, causes_v, now) + _store_labs(result, lab_ids, causes_l, now)
 

@@ -452,12 +452,12 @@ class _Scorer:
 
     # the two passes -----------------------------------------------------------------------------------
 
-    def run(self, vendor_ids: list[int], lab_ids: list[int]) -> ScoringResult:
+    def run(self, vendor_ids: list[int], lab_ids: list[int], *, lab_views: bool = True) -> ScoringResult:
         requested_vendors = set(vendor_ids)
-        requested_labs = set(lab_ids)
+        requested_labs = set(lab_ids) if lab_views else set()
         # A lab's own view covers every vendor it reaches, so those vendors' harms are needed too.
         needed = set(requested_vendors)
-        for lab_id in lab_ids:
+        for lab_id in requested_labs:
             for engagement in self.engagements_by_lab.get(lab_id, ()):
                 needed.update(self.reach_down(engagement.vendor_id))
 
@@ -610,9 +610,7 @@ class _Scorer:
             own_views=own_views,
         )
 
-    def shared_dependency(
-        self, vendor_id: int, harms: dict[int, _LabHarm]
-    ) -> SharedDependencyOut | None:
+    def shared_dependency(self, vendor_id: int, harms: dict[int, _LabHarm]) -> SharedDependencyOut | None:
         lab_via: dict[int, tuple[int, ...]] = {}
         through_two_groups = False
         for lab_id, (_, _, min_hops, reaching) in harms.items():
@@ -733,6 +731,7 @@ def compute(
     constants: Constants = DEFAULT,
     vendor_ids: Iterable[int] | None = None,
     lab_ids: Iterable[int] | None = None,
+    lab_views: bool = True,
 ) -> ScoringResult:
     """Vendor scores, shared fourth parties and lab concentrations (DESIGN.md section 2).
 
@@ -742,11 +741,15 @@ def compute(
     upstream of it, the incidents at every vendor within `max_hops` downstream and its own assessments;
     for each requested lab, all its engagements and, for its `vendors` list (the lab's own view, which
     uses each reached vendor's likelihood), the incidents within `max_hops` downstream of every vendor it
-    reaches and those vendors' assessments.
+    reaches and those vendors' assessments. `lab_views=False` skips the labs' own-view lists (the
+    stored recompute assembles them from the vendors' own_views instead), which needs only the lab's
+    engagements and the graph.
     """
     scorer = _Scorer(inputs, now=now, constants=constants)
     return scorer.run(
-        _requested(vendor_ids, scorer.vendor_ids, "vendor"), _requested(lab_ids, scorer.lab_ids, "lab")
+        _requested(vendor_ids, scorer.vendor_ids, "vendor"),
+        _requested(lab_ids, scorer.lab_ids, "lab"),
+        lab_views=lab_views,
     )
 
 

@@ -11,10 +11,11 @@ from .models import Assessment, Finding, Question, Questionnaire
 
 def questionnaire_list(*, user) -> QuerySet[Questionnaire]:
     questions = Question.objects.select_related("condition_question").order_by("position", "id")
+    # An aggregate drops Meta.ordering (Django ≥ 3.1): order explicitly, or pages are unstable.
     return scope(
-        Questionnaire.objects.annotate(question_count=Count("questions", distinct=True)).prefetch_related(
-            Prefetch("questions", queryset=questions)
-        ),
+        Questionnaire.objects.annotate(question_count=Count("questions", distinct=True))
+        .prefetch_related(Prefetch("questions", queryset=questions))
+        .order_by(*Questionnaire._meta.ordering),
         user,
     )
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from vendors.scoping import scope
 
+from .impact import incident_impact as _incident_impact
 from .models import Incident, IncidentUpdate, LabResponse, Notification
 
 
@@ -14,6 +15,11 @@ def incident_list(*, user) -> QuerySet[Incident]:
 
 def incident_get(*, user, pk) -> Incident:
     return get_object_or_404(incident_list(user=user), pk=pk)
+
+
+def incident_impact(*, user, incident: Incident) -> dict:
+    """The incident's exposed labs as `user` may see them (see incidents.impact)."""
+    return _incident_impact(incident, user=user)
 
 
 def incident_update_list(*, user, incident: Incident) -> QuerySet[IncidentUpdate]:

@@ -1,5 +1,6 @@
 """Writes for incidents: lifecycle with its timeline, lab responses, notifications."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,8 +9,12 @@ from vendorrisk.errors import ApplicationError
 from vendorrisk.services import blocker, model_create, model_delete, model_update
 from vendors import dirty
 
-from .choices import DONE_STATUSES, IncidentStatus, status_move_allowed
+from .choices import DONE_STATUSES, OPEN_STATUSES, IncidentStatus, status_move_allowed
+from .impact import exposed_lab_ids
 from .models import Incident, IncidentUpdate, LabResponse, Notification
+
+CLOCK_SKEW = timezone.timedelta(minutes=5)
+NOT_EXPOSED = "This lab is not exposed to this incident."
 
 SCORE_FIELDS = {"vendor", "severity", "status", "resolved_at"}
 
@@ -111,8 +116,22 @@ def incident_update_create(*, actor, incident: Incident, body: str) -> IncidentU
         return IncidentUpdate.objects.create(incident=incident, author=actor, body=body)
 
 
+def _check_response(incident: Incident, data: dict, *, instance: LabResponse | None = None) -> None:
+    errors = {}
+    lab = data.get("lab")
+    if lab is not None and (instance is None or lab.pk != instance.lab_id):
+        if lab.pk not in exposed_lab_ids(incident):
+            errors["lab"] = NOT_EXPOSED
+    aware_at = data.get("aware_at")
+    if aware_at is not None and aware_at > timezone.now() + CLOCK_SKEW:
+        errors["aware_at"] = "The time the lab learned of the incident cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def lab_response_create(*, actor, incident: Incident, **data) -> LabResponse:
+    _check_response(incident, data)
     data.setdefault("decided_at", timezone.now())
     response = model_create(
         LabResponse, actor=actor, data={"incident": incident, "decided_by": actor, **data}
@@ -123,6 +142,7 @@ def lab_response_create(*, actor, incident: Incident, **data) -> LabResponse:
 
 @transaction.atomic
 def lab_response_update(*, actor, instance: LabResponse, **data) -> LabResponse:
+    _check_response(instance.incident, data, instance=instance)
     if "decision" in data and data["decision"] != instance.decision:
         data.setdefault("decided_at", timezone.now())
         data["decided_by"] = actor
@@ -135,13 +155,20 @@ def lab_response_update(*, actor, instance: LabResponse, **data) -> LabResponse:
 @transaction.atomic
 def notification_update(*, actor, instance: Notification, **data) -> Notification:
     allowed = {k: v for k, v in data.items() if k in ("submitted_at", "reference")}
-    if allowed.get("submitted_at") and allowed["submitted_at"] > timezone.now() + timezone.timedelta(
-        minutes=5
-    ):
-        from django.core.exceptions import ValidationError
-
+    if allowed.get("submitted_at") and allowed["submitted_at"] > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"submitted_at": "A submission time cannot be in the future."})
     notification, changed = model_update(instance, actor=actor, data=allowed)
     if "submitted_at" in changed:
         incident_changed(notification.incident)
     return notification
+
+
+def vendor_work_changed(*, actor, vendor, verb: str, count: int, reason: str) -> None:
+    """Work was halted or resumed at a vendor (vendors.services.VENDOR_WORK_HOOKS): tell its open incidents.
+
+    Every reader of an incident sees its timeline, so the entry names no lab.
+    """
+    who = actor.get_username() if getattr(actor, "is_authenticated", False) else "the system"
+    body = f"Work {verb} on {count} engagement{'' if count == 1 else 's'} by {who}: {reason}"
+    for incident in Incident.objects.filter(vendor=vendor, status__in=OPEN_STATUSES).order_by("id"):
+        incident_update_create(actor=actor, incident=incident, body=body)

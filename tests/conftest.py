@@ -39,7 +39,7 @@ class ScopedAPIClient(APIClient):
     """
 
     def request(self, **kwargs):
-        user = getattr(self, "_force_user", None)
+        user = getattr(self.handler, "_force_user", None)
         if user is not None:
             forget_scope(user)
         return super().request(**kwargs)

@@ -19,4 +19,9 @@ app.conf.beat_schedule = {
         "task": "assessments.tasks.mark_time_dependent_scores",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Regulator notifications due within 12 hours or overdue: one email per row and kind.
+    "warn-notification-deadlines": {
+        "task": "incidents.tasks.warn_notification_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
 }

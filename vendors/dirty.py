@@ -38,6 +38,10 @@ def _edges_near(vendor_ids: set[int], *, downstream: bool, hops: int = MAX_HOPS)
     return edges
 
 
+# The public name for other apps (the incident blast radius walks the same edges as the marks).
+edges_near = _edges_near
+
+
 def vendors_downstream(vendor_ids: Iterable[int]) -> set[int]:
     ids = set(vendor_ids)
     return within_hops_many(ids, _edges_near(ids, downstream=True), MAX_HOPS)

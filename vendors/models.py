@@ -257,7 +257,9 @@ class ScoreMark(models.Model):
     object_id = models.BigIntegerField()
     cause = models.CharField(max_length=200)
     cause_lab_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The lab whose record changed, so history can be cut to a user's labs."
+        null=True,
+        blank=True,
+        help_text="The lab whose record changed, so history can be cut to a user's labs.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

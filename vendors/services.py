@@ -1,10 +1,12 @@
 """Writes for labs, vendors, engagements and dependencies: validate, save, audit, mark scores dirty."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from vendorrisk.services import blocker, model_create, model_delete, model_update
 
 from . import dirty
+from .choices import EngagementStatus
 from .models import Engagement, Lab, Vendor, VendorDependency
 from .scoping import scope
 
@@ -17,6 +19,8 @@ SCORE_FIELDS = {
     "lab",
     "vendor",
 }
+# What decides whether (and how) an engagement was exposed to an incident: the notification upkeep.
+EXPOSURE_FIELDS = SCORE_FIELDS | {"start_date", "data_categories"}
 
 
 @transaction.atomic
@@ -117,6 +121,7 @@ def engagement_create(*, actor, **data) -> Engagement:
     dirty.mark_engagement(
         lab_id=engagement.lab_id, vendor_id=engagement.vendor_id, cause=f"engagement {engagement.id} created"
     )
+    engagement_exposure_changed(engagement)
     return engagement
 
 
@@ -129,9 +134,15 @@ def engagement_update(*, actor, instance: Engagement, **data) -> Engagement:
         dirty.mark_engagement(lab_id=old_lab, vendor_id=old_vendor, cause=cause)
         if (old_lab, old_vendor) != (engagement.lab_id, engagement.vendor_id):
             dirty.mark_engagement(lab_id=engagement.lab_id, vendor_id=engagement.vendor_id, cause=cause)
-        for hook in ENGAGEMENT_CHANGE_HOOKS:
-            hook(engagement)
+    if set(changed) & EXPOSURE_FIELDS:
+        engagement_exposure_changed(engagement)
     return engagement
+
+
+def engagement_exposure_changed(engagement: Engagement) -> None:
+    """Hook for notification upkeep; the incidents app registers it (imports run one way)."""
+    for hook in ENGAGEMENT_CHANGE_HOOKS:
+        hook(engagement)
 
 
 ENGAGEMENT_CHANGE_HOOKS: list = []
@@ -142,6 +153,7 @@ def engagement_delete(*, actor, instance: Engagement) -> None:
     lab_id, vendor_id, pk = instance.lab_id, instance.vendor_id, instance.id
     model_delete(instance, actor=actor)
     dirty.mark_engagement(lab_id=lab_id, vendor_id=vendor_id, cause=f"engagement {pk} deleted")
+    engagement_exposure_changed(instance)  # the deleted row still carries its lab and vendor ids
 
 
 @transaction.atomic
@@ -170,3 +182,129 @@ def dependency_delete(*, actor, instance: VendorDependency) -> None:
     cause = f"dependency {instance.id} deleted"
     dirty.mark_dependency(vendor_id=instance.vendor_id, depends_on_id=instance.depends_on_id, cause=cause)
     model_delete(instance, actor=actor)
+
+
+@transaction.atomic
+def engagement_bulk_create(*, actor, rows: list[dict]) -> list[Engagement]:
+    """Create many engagements in one transaction (CSV imports): each validated like one, one mark set.
+
+    Every row is validated before anything is written; the audit log gets one create entry per row.
+    """
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+
+    objects, errors = [], {}
+    # Foreign keys are checked in bulk (two queries), not once per row by full_clean.
+    labs = set(Lab.objects.filter(id__in={r.get("lab_id") for r in rows}).values_list("id", flat=True))
+    vendors = set(
+        Vendor.objects.filter(id__in={r.get("vendor_id") for r in rows}).values_list("id", flat=True)
+    )
+    for index, data in enumerate(rows):
+        obj = Engagement(**data)
+        try:
+            missing = {}
+            if obj.lab_id not in labs:
+                missing["lab"] = "Unknown lab."
+            if obj.vendor_id not in vendors:
+                missing["vendor"] = "Unknown vendor."
+            if missing:
+                raise ValidationError(missing)
+            obj.full_clean(
+                exclude=["lab", "vendor", "owner"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors[index] = exc
+        objects.append(obj)
+    if errors:
+        raise ValidationError({f"row {i + 1}": e.messages for i, e in errors.items()})
+    created = Engagement.objects.bulk_create(objects, batch_size=2000)
+    content_type = ContentType.objects.get_for_model(Engagement)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(e.pk),
+                object_id=e.pk,
+                object_repr=str(e)[:200],
+                action=LogEntry.Action.CREATE,
+                actor_id=actor_id,
+                additional_data={"lab": e.lab_id},
+                changes={
+                    "title": [None, e.title],
+                    "lab": [None, str(e.lab_id)],
+                    "vendor": [None, str(e.vendor_id)],
+                    "status": [None, e.status],
+                },
+            )
+            for e in created
+        ],
+        batch_size=2000,
+    )
+    cause = f"{len(created)} engagements imported"
+    dirty.mark(
+        vendors=dirty.vendors_downstream({e.vendor_id for e in created}),
+        labs={e.lab_id for e in created},
+        cause=cause,
+    )
+    return created
+
+
+# --- halting and resuming work at a vendor (DESIGN.md section 4, actions) ------------------------------
+
+
+def _engagements_to_switch(*, actor, vendor: Vendor, lab: Lab | None, status: str, reason: str):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Give the reason (it is written on the vendor's open incidents)."})
+    engagements = scope(Engagement.objects.filter(vendor=vendor, status=status), actor)
+    if lab is not None:
+        engagements = engagements.filter(lab=lab)
+    return list(engagements.select_for_update().order_by("id"))
+
+
+def _work_changed(*, actor, vendor: Vendor, verb: str, engagements: list, reason: str) -> None:
+    """Hooks that tell the vendor's open incidents (the incidents app registers one; imports run one way)."""
+    if engagements:
+        for hook in VENDOR_WORK_HOOKS:
+            hook(actor=actor, vendor=vendor, verb=verb, count=len(engagements), reason=reason)
+
+
+VENDOR_WORK_HOOKS: list = []
+
+
+@transaction.atomic
+def vendor_suspend(*, actor, vendor: Vendor, reason: str, lab: Lab | None = None) -> list[Engagement]:
+    """Halt work: suspend the vendor's active engagements in the actor's labs (or only `lab`'s).
+
+    Suspending does not end exposure: the vendor holds the data until disposal is confirmed.
+    """
+    engagements = _engagements_to_switch(
+        actor=actor, vendor=vendor, lab=lab, status=EngagementStatus.ACTIVE, reason=reason
+    )
+    suspended = [
+        engagement_update(actor=actor, instance=e, status=EngagementStatus.SUSPENDED) for e in engagements
+    ]
+    _work_changed(actor=actor, vendor=vendor, verb="halted", engagements=suspended, reason=reason)
+    return suspended
+
+
+@transaction.atomic
+def vendor_resume(
+    *, actor, vendor: Vendor, reason: str, lab: Lab | None = None
+) -> tuple[list[Engagement], list[Engagement]]:
+    """Resume work: set the vendor's suspended engagements in scope back to active.
+
+    Returns (resumed, skipped): an engagement whose data was disposed of cannot be active again.
+    """
+    engagements = _engagements_to_switch(
+        actor=actor, vendor=vendor, lab=lab, status=EngagementStatus.SUSPENDED, reason=reason
+    )
+    skipped = [e for e in engagements if e.data_disposed_on is not None]
+    resumed = [
+        engagement_update(actor=actor, instance=e, status=EngagementStatus.ACTIVE)
+        for e in engagements
+        if e.data_disposed_on is None
+    ]
+    _work_changed(actor=actor, vendor=vendor, verb="resumed", engagements=resumed, reason=reason)
+    return resumed, skipped

@@ -100,7 +100,9 @@ def _props(item: dict, name: str) -> list[dict]:
     props = item.get("props")
     if not isinstance(props, list):
         return []
-    return [p for p in props if isinstance(p, dict) and p.get("name") == name and isinstance(p.get("value"), str)]
+    return [
+        p for p in props if isinstance(p, dict) and p.get("name") == name and isinstance(p.get("value"), str)
+    ]
 
 
 def _label(control: dict) -> str:
@@ -191,7 +193,9 @@ def _param_text(param_id: str, params: dict, depth: int) -> str:
         return f"[Assignment: {param_id}]"
     select = param.get("select")
     if isinstance(select, dict):
-        choices = [_render(c, params, depth + 1).strip() for c in select.get("choice") or [] if isinstance(c, str)]
+        choices = [
+            _render(c, params, depth + 1).strip() for c in select.get("choice") or [] if isinstance(c, str)
+        ]
         how_many = " (one or more)" if select.get("how-many") == "one-or-more" else ""
         return f"[Selection{how_many}: {'; '.join(choices)}]"
     if isinstance(param.get("label"), str) and param["label"].strip():

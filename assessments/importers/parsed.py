@@ -33,8 +33,11 @@ class ParsedQuestionnaire:
     stats: dict[str, int] = field(default_factory=dict)
 
     def error(self, reason: str, *, line: int | None = None, record: str | None = None) -> None:
-        location = {"line": line} if line is not None else {"record": record if record is not None else self.file}
-        self.errors.append({**location, "reason": f"{self.file}: {reason}"})
+        """Where: the line when known (the reason then names the file), else the file + a path inside it."""
+        if line is not None:
+            self.errors.append({"line": line, "reason": f"{self.file}: {reason}"})
+        else:
+            self.errors.append({"record": f"{self.file} {record}" if record else self.file, "reason": reason})
 
 
 def clip(text: str, limit: int) -> str:
@@ -51,5 +54,7 @@ class SourceSyntaxError(ValueError):
         self.reason = reason
         self.line = line
 
-    def location(self) -> dict:
-        return {"line": self.line} if self.line is not None else {"record": self.file}
+    def as_error(self) -> dict:
+        if self.line is not None:
+            return {"line": self.line, "reason": f"{self.file}: {self.reason}"}
+        return {"record": self.file, "reason": self.reason}

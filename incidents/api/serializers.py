@@ -4,7 +4,7 @@ from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
 from vendors.choices import DataCategory
 from vendors.models import Lab, Vendor
 
-from ..choices import NotificationStatus
+from ..choices import Decision, NotificationStatus
 from ..models import Incident, IncidentUpdate, LabResponse, Notification
 
 
@@ -68,6 +68,9 @@ class LabResponseSerializer(serializers.ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    halt_action = serializers.SerializerMethodField(
+        help_text="For a halt decision: the action that suspends the lab's work with the vendor."
+    )
 
     class Meta:
         model = LabResponse
@@ -83,11 +86,17 @@ class LabResponseSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_by_name",
             "decided_at",
+            "halt_action",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["incident", "decided_by", "decided_at"]
         validators = []
+
+    def get_halt_action(self, obj) -> str | None:
+        if obj.decision != Decision.HALT:
+            return None
+        return f"/api/vendors/{obj.incident.vendor_id}/suspend/"
 
     def validate_lab(self, lab):
         incident = self.context["incident"]
@@ -124,3 +133,42 @@ class NotificationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["incident", "lab", "regime", "stage", "due_at"]
+
+
+class ImpactPathStepSerializer(serializers.Serializer):
+    vendor = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ImpactEngagementSerializer(serializers.Serializer):
+    engagement = serializers.IntegerField()
+    title = serializers.CharField()
+    vendor = serializers.IntegerField()
+    vendor_name = serializers.CharField()
+    status = serializers.CharField(help_text="The engagement's status now.")
+    hops = serializers.IntegerField(help_text="Data-sharing hops from the engagement's vendor (0–3).")
+    path = ImpactPathStepSerializer(many=True, help_text="The engagement's vendor first, the incident's last.")
+    path_text = serializers.CharField(help_text="E.g. “Lab A → Vendor X → Vendor Y”.")
+    data_categories = serializers.ListField(child=serializers.CharField())
+    overlap = serializers.ListField(
+        child=serializers.CharField(), help_text="Categories both held and exposed in the incident."
+    )
+
+
+class ImpactLabSerializer(serializers.Serializer):
+    lab = serializers.IntegerField()
+    lab_name = serializers.CharField()
+    engagements = ImpactEngagementSerializer(many=True)
+
+
+class IncidentImpactSerializer(serializers.Serializer):
+    """Who is exposed: the caller's labs in full; every lab only in the totals."""
+
+    incident = serializers.IntegerField()
+    vendor = serializers.IntegerField()
+    vendor_name = serializers.CharField()
+    reference_time = serializers.DateTimeField(help_text="occurred_at, else discovered_at.")
+    data_categories_exposed = serializers.ListField(child=serializers.CharField())
+    labs = ImpactLabSerializer(many=True)
+    labs_exposed_total = serializers.IntegerField(help_text="Labs exposed, all labs counted.")
+    engagements_total = serializers.IntegerField(help_text="Engagements exposed, all labs counted.")

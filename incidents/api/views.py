@@ -1,5 +1,8 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from vendorrisk.api_base import ReadUpdateViewSet, ServiceModelViewSet
 from vendorrisk.roles import SECURITY_WRITERS
@@ -7,6 +10,7 @@ from vendorrisk.roles import SECURITY_WRITERS
 from .. import selectors, services
 from ..filters import IncidentFilterSet, IncidentUpdateFilterSet, LabResponseFilterSet, NotificationFilterSet
 from .serializers import (
+    IncidentImpactSerializer,
     IncidentSerializer,
     IncidentUpdateSerializer,
     LabResponseSerializer,
@@ -32,6 +36,20 @@ class IncidentViewSet(ServiceModelViewSet):
     update_service = services.incident_update
     delete_service = services.incident_delete
     write_roles = SECURITY_WRITERS
+
+    @extend_schema(responses=IncidentImpactSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=IncidentImpactSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def impact(self, request, pk=None):
+        """The labs exposed to the incident, with each engagement's shortest data path to the vendor."""
+        incident = self.get_object()
+        data = selectors.incident_impact(user=request.user, incident=incident)
+        return Response(IncidentImpactSerializer(data).data)
 
 
 class IncidentChildMixin:

@@ -68,6 +68,7 @@ class _Directory:
         self.by_lower: dict[str, int] = {}
         self.by_key: dict[str, int] = {}
         self._pending: list[tuple[str, str]] = []
+        self._pending_created = 0
         self.created = 0
         for pk, name in self.model.objects.order_by("id").values_list("id", "name"):
             self.by_lower.setdefault(name.casefold(), pk)
@@ -89,12 +90,19 @@ class _Directory:
             self.by_key[key] = pk
             self._pending.append(("key", key))
 
+    def _created(self, name: str, pk: int) -> None:
+        self._remember(name, pk)
+        self._pending_created += 1
+
     def commit_record(self) -> None:
+        self.created += self._pending_created
+        self._pending_created = 0
         self._pending.clear()
 
     def rollback_record(self) -> None:
         for kind, value in self._pending:
             (self.by_lower if kind == "lower" else self.by_key).pop(value, None)
+        self._pending_created = 0
         self._pending.clear()
 
 
@@ -114,8 +122,7 @@ class VendorDirectory(_Directory):
             country=country,
             description=description,
         )
-        self._remember(name, vendor.id)
-        self.created += 1
+        self._created(name, vendor.id)
         return vendor.id, True
 
 
@@ -128,6 +135,5 @@ class LabDirectory(_Directory):
         if found is not None:
             return found, False
         lab = lab_create(actor=None, name=name, description=description, regimes=[])
-        self._remember(name, lab.id)
-        self.created += 1
+        self._created(name, lab.id)
         return lab.id, True

@@ -11,8 +11,9 @@ from .report import ImportReport
 class IncidentStore:
     """The incidents of one source, loaded once per import.
 
-    Re-importing updates only the fields the source owns (`owned`); status and the resolution time
-    belong to the people working the incident once it exists, so they are set on creation only.
+    Re-importing updates only the fields the source owns (`owned`). Status, resolution time, vendor and
+    attack vector are set on creation only: after that they are the judgement of the people working
+    the incident, and a re-import must not undo their corrections.
     """
 
     def __init__(self, source: str, *, owned: tuple[str, ...]):

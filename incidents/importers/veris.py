@@ -328,7 +328,6 @@ class VerisImporter(Importer):
         "title",
         "description",
         "severity",
-        "attack_vector",
         "data_exposure",
         "data_categories_exposed",
         "records_affected",

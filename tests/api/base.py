@@ -100,6 +100,7 @@ class CRUDTests:
             pytest.skip(f"{self.resource.name} does not allow {method}")
 
     # --- reads ---
+    @pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
     def test_list_is_paginated_and_holds_the_rows(self, r, reader_api):
         rows = [r.make(), r.make()]
         response = reader_api.get(r.list_url(), {"page_size": 500})

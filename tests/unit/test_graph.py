@@ -104,9 +104,7 @@ def _brute_force_paths(start, edges, max_hops):
     return best
 
 
-graphs = st.dictionaries(
-    st.integers(1, 8), st.lists(st.integers(1, 8), max_size=4, unique=True), max_size=8
-)
+graphs = st.dictionaries(st.integers(1, 8), st.lists(st.integers(1, 8), max_size=4, unique=True), max_size=8)
 
 
 @settings(max_examples=200, deadline=None)

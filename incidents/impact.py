@@ -1,0 +1,113 @@
+"""The blast radius of an incident (DESIGN.md section 1, Impact): derived on read, never stored.
+
+An engagement is exposed to an incident when it was exposing at the incident's time and its vendor is the
+incident's vendor or passes data on to it within 3 data-sharing hops. The paths come from the same graph
+code as the scores (`vendors.graph`), walked from the breached vendor up the reversed edges.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from vendors.choices import DataCategory, EngagementStatus
+from vendors.dirty import MAX_HOPS, edges_near
+from vendors.graph import shortest_paths
+from vendors.models import Engagement, Vendor
+from vendors.scoping import visible_lab_ids
+
+from .models import Incident
+
+CATEGORY_ORDER = {value: i for i, value in enumerate(DataCategory.values)}
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One exposed engagement and the shortest data path from its vendor to the breached vendor."""
+
+    engagement: Engagement
+    path: tuple[int, ...]  # vendor ids: the engagement's vendor first, the incident's vendor last
+
+    @property
+    def hops(self) -> int:
+        return len(self.path) - 1
+
+
+def reference_date(incident: Incident) -> dt.date:
+    """The day (UTC) exposure is judged on: when the incident occurred, else when it was discovered."""
+    return incident.reference_time.astimezone(dt.UTC).date()
+
+
+def paths_to(vendor_id: int) -> dict[int, tuple[int, ...]]:
+    """Every vendor whose data reaches `vendor_id` within 3 hops -> its shortest path, in data-flow order."""
+    upstream = edges_near({vendor_id}, downstream=False)
+    # Searched from the breached vendor over the reversed edges, then read backwards.
+    return {w: tuple(reversed(p)) for w, p in shortest_paths(vendor_id, upstream, MAX_HOPS).items()}
+
+
+def exposed_at(engagements, day: dt.date):
+    """Filter an engagement queryset to those exposing on `day` (started, not proposed, not yet disposed)."""
+    return (
+        engagements.filter(start_date__lte=day)
+        .exclude(status=EngagementStatus.PROPOSED)
+        .filter(Q(data_disposed_on__isnull=True) | Q(data_disposed_on__gte=day))
+    )
+
+
+def exposures(incident: Incident) -> list[Exposure]:
+    """Every exposed engagement of every lab (unscoped: callers cut it), by lab, then hops, then id."""
+    paths = paths_to(incident.vendor_id)
+    engagements = exposed_at(Engagement.objects.filter(vendor_id__in=paths), reference_date(incident))
+    rows = [Exposure(e, paths[e.vendor_id]) for e in engagements.select_related("lab", "vendor")]
+    rows.sort(key=lambda x: (x.engagement.lab.name.lower(), x.engagement.lab_id, x.hops, x.engagement.id))
+    return rows
+
+
+def exposed_lab_ids(incident: Incident) -> set[int]:
+    return {x.engagement.lab_id for x in exposures(incident)}
+
+
+def overlap(categories: Iterable[str], exposed: Iterable[str]) -> list[str]:
+    shared = set(categories) & set(exposed)
+    return sorted(shared, key=lambda c: CATEGORY_ORDER.get(c, len(CATEGORY_ORDER)))
+
+
+def incident_impact(incident: Incident, *, user) -> dict:
+    """The impact of `incident` as `user` may see it: their labs in full, every other lab only in counts."""
+    rows = exposures(incident)
+    visible = visible_lab_ids(user)
+    shown = [x for x in rows if visible is None or x.engagement.lab_id in visible]
+    on_paths = {incident.vendor_id} | {v for x in shown for v in x.path}
+    names = dict(Vendor.objects.filter(id__in=on_paths).values_list("id", "name"))
+
+    labs: list[dict] = []
+    for x in shown:
+        engagement, lab = x.engagement, x.engagement.lab
+        if not labs or labs[-1]["lab"] != lab.id:
+            labs.append({"lab": lab.id, "lab_name": lab.name, "engagements": []})
+        path = [{"vendor": v, "name": names[v]} for v in x.path]
+        labs[-1]["engagements"].append(
+            {
+                "engagement": engagement.id,
+                "title": engagement.title,
+                "vendor": engagement.vendor_id,
+                "vendor_name": engagement.vendor.name,
+                "status": engagement.status,
+                "hops": x.hops,
+                "path": path,
+                "path_text": " → ".join([lab.name, *(step["name"] for step in path)]),
+                "data_categories": list(engagement.data_categories),
+                "overlap": overlap(engagement.data_categories, incident.data_categories_exposed),
+            }
+        )
+    return {
+        "incident": incident.id,
+        "vendor": incident.vendor_id,
+        "vendor_name": names.get(incident.vendor_id, ""),
+        "reference_time": incident.reference_time,
+        "data_categories_exposed": list(incident.data_categories_exposed),
+        "labs": labs,
+        "labs_exposed_total": len({x.engagement.lab_id for x in rows}),
+        "engagements_total": len(rows),
+    }

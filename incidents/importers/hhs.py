@@ -1,0 +1,560 @@
+"""HHS OCR breach portal CSV → labs, vendors, engagements and incidents. DESIGN.md section 6, `import_hhs`.
+
+Two formats, told apart by their header:
+
+* **2014 (Ecdat `breaches`)**, with `Business_Associate_Involved` naming the vendor. Each row with a
+  business associate (BA) becomes: the covered entity as a lab, the BA as a vendor (names matched
+  through `names.name_key`, so "Advanced Data Processing, Inc." and "Advanced  Data Processing Inc"
+  are one vendor), an `ended` engagement without disposal and a `closed` incident at the vendor.
+  Rows without a BA (or with "Not Applicable") are skipped. The contract dates are not in the data,
+  so the engagement runs over the breach period: `start_date` = first day of the breach, `end_date`
+  = its last day (the same day for a one-day breach).
+* **Modern portal export** (`Name of Covered Entity`, `Breach Submission Date`, ...; also the Ecdat
+  2015 copy with dotted column names). These rows name no BA, so each breach becomes an incident
+  (`investigating`: the portal lists cases under investigation) at a vendor named after the entity
+  that filed it. A later export updates those incidents in place: rows are keyed by (normalised
+  entity name, submission date, occurrence among identical keys) and the report says how many are
+  `new`, `changed` and `gone` (in an earlier import, not in this file; they are kept as they are).
+
+Labs are created without notification regimes: these breaches were already reported to HHS (that
+is where the rows come from), so HIPAA notices generated for them would all be false "overdue"s.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from django.utils import timezone
+
+from incidents.choices import AttackVector, DataExposure, IncidentStatus
+from incidents.models import Incident
+from vendors.choices import (
+    Criticality,
+    DataCategory,
+    DataSensitivity,
+    EngagementStatus,
+    Severity,
+    Substitutability,
+)
+from vendors.models import NAME_MAX, TEXT_MAX
+from vendors.services import engagement_create
+
+from .names import LabDirectory, VendorDirectory, clean_name, clean_text, name_key
+from .report import ImportReport, Importer, RecordError, SourceRecord
+from .store import IncidentStore
+
+SOURCE = "hhs"
+PORTAL_URL = "https://ocrportal.hhs.gov/ocr/breach/breach_report.jsf"
+BA_PREFIX = "ba"  # external ids of 2014 rows
+OCR_PREFIX = "ocr"  # external ids of modern export rows
+NO_BUSINESS_ASSOCIATE = {"not applicable", "n/a", "na", "none", "unknown", "no"}
+
+BA_COLUMNS = {
+    "entity": "name of covered entity",
+    "state": "state",
+    "business_associate": "business associate involved",
+    "individuals": "individuals affected",
+    "date_text": "date of breach",
+    "type": "type of breach",
+    "location": "location of breached information",
+    "summary": "summary",
+    "breach_start": "breach start",
+    "breach_end": "breach end",
+}
+BA_REQUIRED = ("entity", "business_associate", "individuals", "date_text")
+OCR_COLUMNS = {
+    "entity": "name of covered entity",
+    "state": "state",
+    "entity_type": "covered entity type",
+    "individuals": "individuals affected",
+    "submitted": "breach submission date",
+    "type": "type of breach",
+    "location": "location of breached information",
+    "ba_present": "business associate present",
+    "web_description": "web description",
+}
+OCR_REQUIRED = ("entity", "individuals", "submitted")
+YES_NO = {"yes": "Yes", "true": "Yes", "no": "No", "false": "No", "": ""}
+
+# The narrative sometimes says how it happened; the breach type alone (Hacking/IT Incident, Theft,
+# Loss, Unauthorized Access/Disclosure, Improper Disposal) is known but not one of the register's
+# vectors, so it is `other`; a row without a type is `unknown`.
+VECTOR_WORDS = (
+    (re.compile(r"ransomware", re.I), AttackVector.RANSOMWARE),
+    (re.compile(r"phish", re.I), AttackVector.PHISHING),
+    (re.compile(r"misconfigur", re.I), AttackVector.MISCONFIGURATION),
+)
+_DATE_IN_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def size_rating(individuals: int) -> str:
+    """Criticality of the engagement and severity of the incident, from the individuals affected."""
+    if individuals >= 100_000:
+        return Criticality.CRITICAL
+    if individuals >= 10_000:
+        return Criticality.HIGH
+    if individuals >= 1_000:
+        return Criticality.MEDIUM
+    return Criticality.LOW
+
+
+def attack_vector_of(breach_type: str, narrative: str) -> str:
+    for pattern, vector in VECTOR_WORDS:
+        if pattern.search(narrative):
+            return vector
+    return AttackVector.OTHER if breach_type else AttackVector.UNKNOWN
+
+
+def _header_name(value: str) -> str:
+    value = value.replace("\ufeff", "").strip().casefold()
+    return " ".join(re.sub(r"[._]+", " ", value).split())
+
+
+def read_csv(path: Path) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
+    """The header ({normalised column name: index}) and the rows with the physical line each starts on."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}).", line=1)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise RecordError(f"{path.name} is empty.", line=1)
+    except csv.Error as exc:
+        raise RecordError(f"the header is not valid CSV ({exc})", line=1)
+    columns = {}
+    for index, name in enumerate(header):
+        columns.setdefault(_header_name(name), index)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        previous = reader.line_num
+        while True:
+            start = previous + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise RecordError(f"not valid CSV ({exc})", line=start)
+            previous = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                row = RecordError(f"has {len(row)} fields, the header has {len(header)}")
+            yield start, row
+
+    return columns, rows()
+
+
+def _pick(columns: dict[str, int], wanted: dict[str, str], required: tuple[str, ...], fmt: str) -> dict:
+    missing = [wanted[k] for k in required if wanted[k] not in columns]
+    if missing:
+        raise RecordError(f"this {fmt} file has no column {', '.join(repr(m) for m in missing)}", line=1)
+    return {key: columns[name] for key, name in wanted.items() if name in columns}
+
+
+def _cell(row: list[str], picked: dict, key: str) -> str:
+    index = picked.get(key)
+    return clean_text(row[index]) if index is not None else ""
+
+
+def _individuals(value: str) -> int:
+    digits = value.replace(",", "").strip()
+    if not digits.isdigit():
+        raise RecordError(f"Individuals Affected {value!r} is not a whole number")
+    return int(digits)
+
+
+def _date(value: str, column: str) -> date:
+    value = value.strip()
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            parsed = datetime.strptime(value, fmt).date()
+            break
+        except ValueError:
+            continue
+    else:
+        raise RecordError(f"{column} {value!r} is not a date (MM/DD/YYYY or YYYY-MM-DD)")
+    if parsed > timezone.now().date():
+        raise RecordError(f"{column} {parsed} is in the future")
+    if parsed.year < 1900:
+        raise RecordError(f"{column} {parsed} is too far in the past")
+    return parsed
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
+
+
+def detect_format(path: Path) -> type[Importer]:
+    columns, _ = read_csv(path)
+    if BA_COLUMNS["business_associate"] in columns:
+        return BusinessAssociateImporter
+    if OCR_COLUMNS["submitted"] in columns:
+        return OcrExportImporter
+    raise RecordError(
+        "not an HHS OCR breach file: expected a 'Business_Associate_Involved' column (2014 format) or "
+        "'Name of Covered Entity' and 'Breach Submission Date' (portal export)",
+        line=1,
+    )
+
+
+class HhsImporter(Importer):
+    """The format is chosen from the header when the import runs."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.inner: Importer | None = None
+
+    def prepare(self, report: ImportReport) -> None:
+        self.inner = detect_format(self.path)(self.path)
+        self.inner.prepare(report)
+
+    def records(self) -> Iterator[SourceRecord]:
+        return self.inner.records()
+
+    def apply(self, record: SourceRecord, report: ImportReport) -> None:
+        self.inner.apply(record, report)
+
+    def record_done(self, ok: bool) -> None:
+        self.inner.record_done(ok)
+
+    def finish(self, report: ImportReport) -> None:
+        self.inner.finish(report)
+
+
+class _HhsBase(Importer):
+    OWNED = (
+        "title",
+        "description",
+        "severity",
+        "data_exposure",
+        "data_categories_exposed",
+        "records_affected",
+        "occurred_at",
+        "discovered_at",
+        "source_url",
+    )
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def prepare(self, report: ImportReport) -> None:
+        self.vendors = VendorDirectory()
+        self.incidents = IncidentStore(SOURCE, owned=self.OWNED)
+
+    def record_done(self, ok: bool) -> None:
+        for store in self._stores():
+            store.commit_record() if ok else store.rollback_record()
+
+    def _stores(self) -> list:
+        return [self.vendors, self.incidents]
+
+    def finish(self, report: ImportReport) -> None:
+        report.extra["vendors_created"] = self.vendors.created
+
+
+@dataclass(frozen=True)
+class BaRow:
+    entity: str
+    business_associate: str
+    state: str
+    individuals: int
+    start: date
+    end: date
+    date_text: str
+    breach_type: str
+    location: str
+    summary: str
+
+
+class BusinessAssociateImporter(_HhsBase):
+    """The 2014 format: covered entity → lab, business associate → vendor, engagement + incident."""
+
+    def prepare(self, report: ImportReport) -> None:
+        super().prepare(report)
+        self.labs = LabDirectory()
+        self.engagements_created = 0
+        self._pending_engagements = 0
+        self.occurrences: dict[str, int] = defaultdict(int)
+
+    def _stores(self) -> list:
+        return [self.vendors, self.incidents, self.labs]
+
+    def record_done(self, ok: bool) -> None:
+        super().record_done(ok)
+        if ok:
+            self.engagements_created += self._pending_engagements
+        self._pending_engagements = 0
+
+    def finish(self, report: ImportReport) -> None:
+        super().finish(report)
+        report.extra["labs_created"] = self.labs.created
+        report.extra["engagements_created"] = self.engagements_created
+
+    def records(self) -> Iterator[SourceRecord]:
+        columns, rows = read_csv(self.path)
+        self.picked = _pick(columns, BA_COLUMNS, BA_REQUIRED, "2014-format")
+        for line, row in rows:
+            yield SourceRecord(payload=row, line=line)
+
+    def _parse(self, row: list[str]) -> BaRow | None:
+        cell = lambda key: _cell(row, self.picked, key)  # noqa: E731
+        business_associate = clean_name(cell("business_associate"))
+        if not business_associate or business_associate.casefold() in NO_BUSINESS_ASSOCIATE:
+            return None
+        entity = clean_name(cell("entity"))
+        if not entity:
+            raise RecordError("Name_of_Covered_Entity is empty")
+        date_text = cell("date_text")
+        if cell("breach_start"):
+            start = _date(cell("breach_start"), "breach_start")
+        else:
+            found = _DATE_IN_TEXT.search(date_text)
+            if not found:
+                raise RecordError(f"Date_of_Breach {date_text!r} holds no date (MM/DD/YYYY)")
+            start = _date(found.group(0), "Date_of_Breach")
+        end = _date(cell("breach_end"), "breach_end") if cell("breach_end") else start
+        if end < start:
+            raise RecordError(f"breach_end {end} is before breach_start {start}")
+        return BaRow(
+            entity=entity,
+            business_associate=business_associate,
+            state=cell("state"),
+            individuals=_individuals(cell("individuals")),
+            start=start,
+            end=end,
+            date_text=date_text,
+            breach_type=cell("type"),
+            location=cell("location"),
+            summary=cell("summary"),
+        )
+
+    def apply(self, record: SourceRecord, report: ImportReport) -> None:
+        if isinstance(record.payload, RecordError):
+            raise record.payload
+        raw_ba = _cell(record.payload, self.picked, "business_associate")
+        parsed = self._parse(record.payload)
+        if parsed is None:
+            report.skip("business associate given as 'Not Applicable'" if raw_ba else "no business associate named")
+            return
+        key = "|".join(
+            (BA_PREFIX, parsed.start.isoformat(), name_key(parsed.business_associate)[:80], name_key(parsed.entity)[:80])
+        )
+        self.occurrences[key] += 1
+        external_id = f"{key}|{self.occurrences[key]}"
+        fields = self._fields(parsed)
+        existing = self.incidents.get(external_id)
+        if existing is not None:
+            self.incidents.update(report, existing, fields)
+            return
+        lab_id, _ = self.labs.get_or_create(parsed.entity, description="Created by the HHS OCR breach import.")
+        vendor_id, _ = self.vendors.get_or_create(
+            parsed.business_associate, country="US", description="Created by the HHS OCR breach import."
+        )
+        rating = size_rating(parsed.individuals)
+        engagement_create(
+            actor=None,
+            lab_id=lab_id,
+            vendor_id=vendor_id,
+            title=f"{parsed.business_associate} services for {parsed.entity}"[:NAME_MAX],
+            status=EngagementStatus.ENDED,
+            criticality=rating,
+            data_sensitivity=DataSensitivity.RESTRICTED,
+            substitutability=Substitutability.MODERATE,
+            data_categories=[DataCategory.PERSONAL_DATA.value],
+            start_date=parsed.start,
+            end_date=parsed.end,
+            notes=(
+                f"Imported from the HHS OCR breach portal (2014 file, line {record.line}): "
+                f"{parsed.business_associate} was the business associate in a breach reported by "
+                f"{parsed.entity}. The contract dates are unknown; the engagement spans the breach period."
+            ),
+        )
+        self._pending_engagements += 1
+        self.incidents.create(
+            report,
+            external_id=external_id,
+            note=f"Imported from the HHS OCR breach portal (2014 file, line {record.line}).",
+            vendor_id=vendor_id,
+            status=IncidentStatus.CLOSED,
+            resolved_at=fields["discovered_at"],
+            attack_vector=attack_vector_of(parsed.breach_type, parsed.summary),
+            **fields,
+        )
+
+    def _fields(self, row: BaRow) -> dict:
+        kind = row.breach_type or "Breach"
+        title = f"{kind} at {row.business_associate} affecting {row.entity}"
+        facts = [
+            f"Covered entity: {row.entity}" + (f" ({row.state})" if row.state else "") + ".",
+            f"Business associate: {row.business_associate}.",
+            f"Individuals affected: {row.individuals:,}.",
+        ]
+        if row.location:
+            facts.append(f"Location of breached information: {row.location}.")
+        if row.date_text:
+            facts.append(f"Date of breach as reported: {row.date_text}.")
+        description = "\n\n".join(part for part in (row.summary, " ".join(facts)) if part)
+        return {
+            "title": title[:NAME_MAX],
+            "description": description[:TEXT_MAX],
+            "severity": Severity(size_rating(row.individuals)),
+            "data_exposure": DataExposure.CONFIRMED,
+            "data_categories_exposed": [DataCategory.PERSONAL_DATA.value],
+            "records_affected": row.individuals,
+            "occurred_at": _moment(row.start),
+            "discovered_at": _moment(row.end),
+            "source_url": PORTAL_URL,
+        }
+
+
+@dataclass(frozen=True)
+class OcrRow:
+    entity: str
+    key: str
+    submitted: date
+    fields: dict
+
+
+class OcrExportImporter(_HhsBase):
+    """The modern export: one incident per breach, updated in place by later exports."""
+
+    def prepare(self, report: ImportReport) -> None:
+        super().prepare(report)
+        # (entity key, submission date) → {occurrence: incident} from earlier imports of this format.
+        self.known: dict[tuple[str, str], dict[int, Incident]] = defaultdict(dict)
+        for external_id, incident in self.incidents.by_external_id.items():
+            parts = external_id.split("|", 3)
+            if len(parts) == 4 and parts[0] == OCR_PREFIX and parts[2].isdigit():
+                self.known[(parts[3], parts[1])][int(parts[2])] = incident
+        self.claimed: set[str] = set()
+        report.extra.update({"new": 0, "changed": 0, "gone": 0})
+
+    def records(self) -> Iterator[SourceRecord]:
+        """Read the whole file first: pairing rows with known incidents needs every row of a key."""
+        columns, rows = read_csv(self.path)
+        self.picked = _pick(columns, OCR_COLUMNS, OCR_REQUIRED, "portal export")
+        parsed: list[tuple[int, OcrRow | RecordError]] = []
+        for line, row in rows:
+            try:
+                if isinstance(row, RecordError):
+                    raise row
+                parsed.append((line, self._parse(row)))
+            except RecordError as exc:
+                parsed.append((line, exc))
+        targets = self._pair([(line, row) for line, row in parsed if isinstance(row, OcrRow)])
+        for line, row in parsed:
+            payload = row if isinstance(row, RecordError) else (row, targets[line])
+            yield SourceRecord(payload=payload, line=line)
+
+    def _pair(self, rows: list[tuple[int, OcrRow]]) -> dict[int, str]:
+        """line → external id. Within one (entity, date) key, a row first takes the known incident with
+        exactly its content, then known incidents in order of occurrence, then a new occurrence number,
+        so one row dropping out of a same-day pair does not shift the other onto the wrong incident."""
+        groups: dict[tuple[str, str], list[tuple[int, OcrRow]]] = defaultdict(list)
+        for line, row in rows:
+            groups[(row.key, row.submitted.isoformat())].append((line, row))
+        targets: dict[int, str] = {}
+        for group, members in groups.items():
+            known = dict(sorted(self.known.get(group, {}).items()))
+            free = dict(known)
+            waiting = []
+            for line, row in members:
+                same = next((n for n, inc in free.items() if _same_content(inc, row.fields)), None)
+                if same is None:
+                    waiting.append((line, row))
+                else:
+                    targets[line] = free.pop(same).external_id
+            used = set(known)
+            for line, _ in waiting:
+                if free:
+                    targets[line] = free.pop(next(iter(free))).external_id
+                else:
+                    number = max(used, default=0) + 1
+                    used.add(number)
+                    targets[line] = _ocr_id(group, number)
+        return targets
+
+    def _parse(self, row: list[str]) -> OcrRow:
+        cell = lambda key: _cell(row, self.picked, key)  # noqa: E731
+        entity = clean_name(cell("entity"))
+        if not entity:
+            raise RecordError("Name of Covered Entity is empty")
+        submitted = _date(cell("submitted"), "Breach Submission Date")
+        individuals = _individuals(cell("individuals"))
+        ba_present = cell("ba_present")
+        if ba_present.casefold() not in YES_NO:
+            raise RecordError(f"Business Associate Present {ba_present!r} is not Yes or No")
+        ba_present = YES_NO[ba_present.casefold()]
+        breach_type, location, entity_type = cell("type"), cell("location"), cell("entity_type")
+        narrative = cell("web_description")
+        title = f"{breach_type or 'Breach'}" + (f" ({location})" if location else "") + f" at {entity}"
+        facts = [f"Reported to HHS OCR on {submitted:%Y-%m-%d} by {entity}" + (f" ({cell('state')})" if cell("state") else "") + "."]
+        if entity_type:
+            facts.append(f"Covered entity type: {entity_type}.")
+        facts.append(f"Individuals affected: {individuals:,}.")
+        if location:
+            facts.append(f"Location of breached information: {location}.")
+        if ba_present:
+            facts.append(f"Business associate present: {ba_present}.")
+        description = "\n\n".join(part for part in (narrative, " ".join(facts)) if part)
+        fields = {
+            "title": title[:NAME_MAX],
+            "description": description[:TEXT_MAX],
+            "severity": str(size_rating(individuals)),
+            "data_exposure": DataExposure.CONFIRMED.value,
+            "data_categories_exposed": [DataCategory.PERSONAL_DATA.value],
+            "records_affected": individuals,
+            "discovered_at": _moment(submitted),
+            "source_url": PORTAL_URL,
+            "attack_vector": attack_vector_of(breach_type, narrative),
+        }
+        return OcrRow(entity=entity, key=name_key(entity)[:120], submitted=submitted, fields=fields)
+
+    def apply(self, record: SourceRecord, report: ImportReport) -> None:
+        if isinstance(record.payload, RecordError):
+            raise record.payload
+        row, external_id = record.payload
+        existing = self.incidents.get(external_id)
+        if existing is not None:
+            self.claimed.add(external_id)
+            if self.incidents.update(report, existing, row.fields):
+                report.extra["changed"] += 1
+            return
+        vendor_id, _ = self.vendors.get_or_create(
+            row.entity, country="US", description="Created by the HHS OCR breach import."
+        )
+        fields = dict(row.fields)
+        self.incidents.create(
+            report,
+            external_id=external_id,
+            note=f"Imported from the HHS OCR breach portal export (line {record.line}).",
+            vendor_id=vendor_id,
+            status=IncidentStatus.INVESTIGATING,
+            attack_vector=fields.pop("attack_vector"),
+            **fields,
+        )
+        report.extra["new"] += 1
+
+    def finish(self, report: ImportReport) -> None:
+        super().finish(report)
+        known = {inc.external_id for group in self.known.values() for inc in group.values()}
+        report.extra["gone"] = len(known - self.claimed)
+
+
+def _ocr_id(group: tuple[str, str], occurrence: int) -> str:
+    key, submitted = group
+    return f"{OCR_PREFIX}|{submitted}|{occurrence}|{key}"
+
+
+def _same_content(incident: Incident, fields: dict) -> bool:
+    return all(getattr(incident, name) == value for name, value in fields.items() if name != "attack_vector")

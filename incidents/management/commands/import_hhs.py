@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from incidents.importers.command import ImportCommand
+from incidents.importers.hhs import HhsImporter
+
+
+class Command(ImportCommand):
+    help = (
+        "Import an HHS OCR breach portal CSV. The 2014 format naming business associates creates labs, "
+        "vendors, ended engagements and closed incidents; a portal export updates its incidents in place "
+        "and reports new / changed / gone."
+    )
+
+    def importer(self, path: Path, options: dict) -> HhsImporter:
+        return HhsImporter(path)
