@@ -187,7 +187,8 @@ def _causes_for(marks_by_object: dict[int, list[tuple[str, int | None]]], pk: in
     return causes[:MAX_CAUSES], len(causes)
 
 
-MAX_TERMS_PER_LAB = 10
+MAX_TERMS_PER_LAB = 3
+MAX_LAB_ENGAGEMENT_ROWS = 25
 
 
 def _trim_components(components: dict) -> dict:
@@ -206,8 +207,16 @@ def _trim_components(components: dict) -> dict:
     return {**components, "labs": labs}
 
 
+def _trim_lab_components(components: dict) -> dict:
+    rows = components.get("engagements", [])
+    top = sorted(rows, key=lambda e: (-e["exposure"], e["engagement"]))[:MAX_LAB_ENGAGEMENT_ROWS]
+    return {**components, "engagements": sorted(top, key=lambda e: e["engagement"]), "engagement_count": len(rows)}
+
+
 def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
-    existing = {s.vendor_id: s for s in VendorScore.objects.filter(vendor_id__in=vendor_ids)}
+    existing = {
+        s.vendor_id: s for s in VendorScore.objects.filter(vendor_id__in=vendor_ids).only("vendor_id", *VENDOR_FIELDS)
+    }
     alive = set(Vendor.objects.filter(id__in=vendor_ids).values_list("id", flat=True))
     creates, updates, history = [], [], []
     for vendor_id in sorted(alive):
@@ -286,7 +295,9 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
 
 
 def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, now) -> int:
-    existing = {c.lab_id: c for c in LabConcentration.objects.filter(lab_id__in=lab_ids)}
+    existing = {
+        c.lab_id: c for c in LabConcentration.objects.filter(lab_id__in=lab_ids).only("lab_id", *LAB_FIELDS)
+    }
     alive = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True))
     creates, updates, history = [], [], []
     for lab_id in sorted(alive):
@@ -303,7 +314,7 @@ def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, 
             "spof_vendor_id": out.single_point_of_failure,
             "spof_share": out.single_point_of_failure_share,
             "groups": out.groups,
-            "components": out.components,
+            "components": _trim_lab_components(out.components),
             "computed_at": now,
         }
         row = existing.get(lab_id)

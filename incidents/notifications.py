@@ -182,7 +182,13 @@ def sync_notifications(incident: Incident) -> None:
             model_create(
                 Notification,
                 actor=None,
-                data={"incident": incident, "lab_id": lab_id, "regime": regime, "stage": stage, "due_at": due},
+                data={
+                    "incident": incident,
+                    "lab_id": lab_id,
+                    "regime": regime,
+                    "stage": stage,
+                    "due_at": due,
+                },
             )
             continue
         changes: dict = {}
@@ -219,9 +225,7 @@ def _incidents_to_resync(*, lab_id: int, vendor_ids: Iterable[int]) -> list[Inci
 
 def sync_for_lab(lab: Lab) -> None:
     """A lab's regimes changed (vendors.services.LAB_CHANGE_HOOKS)."""
-    vendor_ids = set(
-        Engagement.objects.filter(lab_id=lab.id).values_list("vendor_id", flat=True).distinct()
-    )
+    vendor_ids = set(Engagement.objects.filter(lab_id=lab.id).values_list("vendor_id", flat=True).distinct())
     for incident in _incidents_to_resync(lab_id=lab.id, vendor_ids=vendor_ids):
         sync_notifications(incident)
 

@@ -119,9 +119,9 @@ def incident_update_create(*, actor, incident: Incident, body: str) -> IncidentU
 def _check_response(incident: Incident, data: dict, *, instance: LabResponse | None = None) -> None:
     errors = {}
     lab = data.get("lab")
-    if lab is not None and (instance is None or lab.pk != instance.lab_id):
-        if lab.pk not in exposed_lab_ids(incident):
-            errors["lab"] = NOT_EXPOSED
+    lab_changes = lab is not None and (instance is None or lab.pk != instance.lab_id)
+    if lab_changes and lab.pk not in exposed_lab_ids(incident):
+        errors["lab"] = NOT_EXPOSED
     aware_at = data.get("aware_at")
     if aware_at is not None and aware_at > timezone.now() + CLOCK_SKEW:
         errors["aware_at"] = "The time the lab learned of the incident cannot be in the future."

@@ -146,9 +146,11 @@ seed_args=()
 if [ -n "${ST_SEED:-}" ]; then
     seed_args=(--seed "$ST_SEED")
 fi
+# Keeps schemathesis's crash cache (what `st replay` reads) under var/ instead of .schemathesis/ in the tree.
+printf '[cache]\ndirectory = "%s"\n' "$PWD/$OUT/cache" >"$OUT/schemathesis.toml"
 rc=0
 timeout --signal=INT --kill-after=30 "$ST_TIMEOUT" \
-    "$ST" run "$BASE/api/schema/" \
+    "$ST" --config-file "$OUT/schemathesis.toml" run "$BASE/api/schema/" \
     --header "Authorization: Token $TOKEN" \
     --checks "$CHECKS" \
     --phases "$PHASES" \

@@ -13,7 +13,10 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     # Drains any dirty marks whose on-commit request was lost (broker down, worker killed).
-    "sweep-dirty-scores": {"task": "assessments.tasks.sweep_scores", "schedule": float(os.environ.get("SWEEP_SECONDS", "30"))},
+    "sweep-dirty-scores": {
+        "task": "assessments.tasks.sweep_scores",
+        "schedule": float(os.environ.get("SWEEP_SECONDS", "30")),
+    },
     # Time changes score inputs: incidents fading past 365 days, assessments expiring.
     "mark-time-dependent-scores": {
         "task": "assessments.tasks.mark_time_dependent_scores",

@@ -147,7 +147,9 @@ class ImpactEngagementSerializer(serializers.Serializer):
     vendor_name = serializers.CharField()
     status = serializers.CharField(help_text="The engagement's status now.")
     hops = serializers.IntegerField(help_text="Data-sharing hops from the engagement's vendor (0–3).")
-    path = ImpactPathStepSerializer(many=True, help_text="The engagement's vendor first, the incident's last.")
+    path = ImpactPathStepSerializer(
+        many=True, help_text="The engagement's vendor first, the incident's last."
+    )
     path_text = serializers.CharField(help_text="E.g. “Lab A → Vendor X → Vendor Y”.")
     data_categories = serializers.ListField(child=serializers.CharField())
     overlap = serializers.ListField(

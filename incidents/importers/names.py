@@ -10,6 +10,8 @@ written the one usual way.
 import re
 import unicodedata
 
+from django.db import models
+
 from vendors.choices import VendorCategory
 from vendors.models import NAME_MAX, Lab, Vendor
 from vendors.services import lab_create, vendor_create
@@ -65,8 +67,9 @@ class _Directory:
     model: type
 
     def __init__(self) -> None:
-        self.by_lower: dict[str, int] = {}
-        self.by_key: dict[str, int] = {}
+        # values: ids, or rows this import will insert in bulk (they get their ids at the flush)
+        self.by_lower: dict[str, object] = {}
+        self.by_key: dict[str, object] = {}
         self._pending: list[tuple[str, str]] = []
         self._pending_created = 0
         self.created = 0
@@ -74,14 +77,14 @@ class _Directory:
             self.by_lower.setdefault(name.casefold(), pk)
             self.by_key.setdefault(name_key(name), pk)
 
-    def find(self, name: str) -> int | None:
+    def find(self, name: str):
         found = self.by_lower.get(name.casefold())
         if found is None:
             key = name_key(name)
             found = self.by_key.get(key) if key else None
         return found
 
-    def _remember(self, name: str, pk: int) -> None:
+    def _remember(self, name: str, pk) -> None:
         lower, key = name.casefold(), name_key(name)
         if lower not in self.by_lower:
             self.by_lower[lower] = pk
@@ -90,7 +93,7 @@ class _Directory:
             self.by_key[key] = pk
             self._pending.append(("key", key))
 
-    def _created(self, name: str, pk: int) -> None:
+    def _created(self, name: str, pk) -> None:
         self._remember(name, pk)
         self._pending_created += 1
 
@@ -109,31 +112,36 @@ class _Directory:
 class VendorDirectory(_Directory):
     model = Vendor
 
-    def get_or_create(self, name: str, *, country: str = "", description: str = "") -> tuple[int, bool]:
-        """The id of the vendor called `name` (matched by exact name or key), creating it when missing."""
+    def get_or_create(self, name: str, *, bulk=None, country: str = "", description: str = ""):
+        """The vendor called `name` (matched by exact name or key), created when missing.
+
+        Returns its id, or with `bulk` (a `BulkCreate`) the not yet inserted Vendor for a new one.
+        """
         name = clean_name(name)
         found = self.find(name)
         if found is not None:
-            return found, False
-        vendor = vendor_create(
-            actor=None,
-            name=name,
-            category=VendorCategory.OTHER,
-            country=country,
-            description=description,
-        )
-        self._created(name, vendor.id)
-        return vendor.id, True
+            return found
+        data = {"name": name, "category": VendorCategory.OTHER, "country": country, "description": description}
+        vendor = bulk.vendor(**data) if bulk is not None else vendor_create(actor=None, **data)
+        self._created(name, vendor if bulk is not None else vendor.id)
+        return vendor if bulk is not None else vendor.id
 
 
 class LabDirectory(_Directory):
     model = Lab
 
-    def get_or_create(self, name: str, *, description: str = "") -> tuple[int, bool]:
+    def get_or_create(self, name: str, *, bulk=None, description: str = ""):
+        """Like `VendorDirectory.get_or_create`, for labs (created without notification regimes)."""
         name = clean_name(name)
         found = self.find(name)
         if found is not None:
-            return found, False
-        lab = lab_create(actor=None, name=name, description=description, regimes=[])
-        self._created(name, lab.id)
-        return lab.id, True
+            return found
+        data = {"name": name, "description": description, "regimes": []}
+        lab = bulk.lab(**data) if bulk is not None else lab_create(actor=None, **data)
+        self._created(name, lab if bulk is not None else lab.id)
+        return lab if bulk is not None else lab.id
+
+
+def as_fk(field: str, ref) -> dict:
+    """`{field: obj}` for a row created in this import, `{field_id: id}` for one that already existed."""
+    return {field: ref} if isinstance(ref, models.Model) else {f"{field}_id": ref}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 
 from vendorrisk.errors import ApplicationError
 
@@ -154,7 +154,12 @@ def run_import(importer: Importer, *, dry_run: bool = False, skip_invalid: bool 
                 unreadable = True
             if report.errors and (unreadable or not skip_invalid):
                 raise _Rollback
-            importer.finish(report)
+            try:
+                importer.finish(report)
+            except (ValidationError, IntegrityError, DataError) as exc:
+                report.add_error({"record": "file"}, f"could not be written: {exc}")
+                unreadable = True
+                raise _Rollback
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -34,6 +34,12 @@ class IncidentStore:
         report.created += 1
         return incident
 
+    def add(self, report: ImportReport, incident: Incident) -> Incident:
+        """Count in a new incident that a `BulkCreate` will insert at the end of the import."""
+        self._remember(incident.external_id, incident)
+        report.created += 1
+        return incident
+
     def update(self, report: ImportReport, incident: Incident, fields: dict) -> bool:
         """Bring the source-owned fields up to date. Returns whether anything changed."""
         changes = {name: fields[name] for name in self.owned if name in fields and getattr(incident, name) != fields[name]}

@@ -390,7 +390,7 @@ class VerisImporter(Importer):
         country = next(
             (c for c in partner.get("country") or [] if isinstance(c, str) and c in COUNTRY_CODES), ""
         )
-        vendor_id, _ = self.vendors.get_or_create(
+        vendor_id = self.vendors.get_or_create(
             vendor_name, country=country, description="Created by the VERIS (VCDB) import."
         )
         self.incidents.create(

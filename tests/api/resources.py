@@ -473,9 +473,12 @@ class LabResponseResource(Resource):
         return {"incident_pk": self.incident.pk}
 
     def _free_lab(self, lab: Lab) -> Lab:
-        """``lab``, or a sibling with the same members when it already responded (one per lab)."""
+        """``lab`` — or a sibling with the same members when it already responded (one per lab) —
+        exposed to the incident (only exposed labs respond): engaged with its vendor before it happened."""
         if LabResponse.objects.filter(incident=self.incident, lab=lab).exists():
-            return sibling_lab(lab)
+            lab = sibling_lab(lab)
+        if not Engagement.objects.filter(lab=lab, vendor=self.incident.vendor).exists():
+            f.EngagementFactory(lab=lab, vendor=self.incident.vendor)
         return lab
 
     def make(self, lab=None, **kwargs):

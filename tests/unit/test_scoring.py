@@ -212,6 +212,17 @@ def test_harm_is_noisy_or_over_the_labs_engagements_reaching_the_vendor():
     assert vendor.labs_exposed == 1
 
 
+def test_harm_breakdown_lists_engagements_by_id_whatever_the_route():
+    # Engagement 9 is with vendor 1, found first walking up from W; engagement 3 is with vendor 2.
+    inputs = world(
+        engagements=[eng(9, 1, 1), eng(3, 1, 2, "active", "low", "public", "easy")],
+        dependencies=[(1, 5), (2, 5)],
+    )
+    row = score(inputs).vendors[5].components["labs"][0]
+    assert [term["engagement"] for term in row["engagements"]] == [3, 9]
+    assert row["harm"] == 0.38151  # 1 − (1 − 1/96)(1 − 0.375) = 0.381510(4)
+
+
 def test_two_engagements_of_one_lab_with_one_vendor_combine_by_noisy_or():
     inputs = world(engagements=[eng(1, 1, 5), eng(2, 1, 5, "active", "low", "public", "easy")])
     # 1 − (1 − 0.75)(1 − 1/48) = 0.755208(3)

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
 
 from ..choices import DataCategory, Regime
-from ..models import Engagement, Lab, Vendor, VendorDependency
+from ..models import TEXT_MAX, Engagement, Lab, Vendor, VendorDependency
 
 
 class LabSerializer(serializers.ModelSerializer):
@@ -96,3 +96,31 @@ class VendorDependencySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         validators = []  # the unique pair is checked by the model, with a field-named message
+
+
+class WorkChangeSerializer(serializers.Serializer):
+    """The body of `POST /api/vendors/{id}/suspend/` and `…/resume/`."""
+
+    reason = serializers.CharField(max_length=TEXT_MAX, help_text="Written on the vendor's open incidents.")
+    lab = ScopedPrimaryKeyRelatedField(
+        queryset=Lab.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Only this lab's engagements (default: every lab you can see).",
+    )
+
+
+class SuspendResultSerializer(serializers.Serializer):
+    suspended = serializers.ListField(child=serializers.IntegerField(), help_text="Engagement ids.")
+    count = serializers.IntegerField()
+
+
+class SkippedEngagementSerializer(serializers.Serializer):
+    engagement = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ResumeResultSerializer(serializers.Serializer):
+    resumed = serializers.ListField(child=serializers.IntegerField(), help_text="Engagement ids.")
+    count = serializers.IntegerField()
+    skipped = SkippedEngagementSerializer(many=True, help_text="Suspended engagements left as they are.")

@@ -1,9 +1,23 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
 from vendorrisk.api_base import ServiceModelViewSet
-from vendorrisk.roles import ADMIN_ONLY, PROCUREMENT_WRITERS
+from vendorrisk.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS
 
 from .. import selectors, services
 from ..filters import EngagementFilterSet, LabFilterSet, VendorDependencyFilterSet, VendorFilterSet
-from .serializers import EngagementSerializer, LabSerializer, VendorDependencySerializer, VendorSerializer
+from .serializers import (
+    EngagementSerializer,
+    LabSerializer,
+    ResumeResultSerializer,
+    SuspendResultSerializer,
+    VendorDependencySerializer,
+    VendorSerializer,
+    WorkChangeSerializer,
+)
+
+WORK_ACTIONS = ("suspend", "resume")
 
 
 class LabViewSet(ServiceModelViewSet):
@@ -28,6 +42,57 @@ class VendorViewSet(ServiceModelViewSet):
     update_service = services.vendor_update
     delete_service = services.vendor_delete
     write_roles = PROCUREMENT_WRITERS
+
+    def get_write_roles(self):
+        # Halting and resuming work is an incident response: security's call, not procurement's.
+        return SECURITY_WRITERS if self.action in WORK_ACTIONS else self.write_roles
+
+    def _work_change_input(self, request):
+        vendor = self.get_object()  # 404 for an unknown vendor, then the role check (403)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return vendor, serializer.validated_data
+
+    @extend_schema(request=WorkChangeSerializer, responses={200: SuspendResultSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        serializer_class=WorkChangeSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def suspend(self, request, pk=None):
+        """Halt work: suspend the vendor's active engagements in your labs (or only `lab`'s)."""
+        vendor, data = self._work_change_input(request)
+        suspended = services.vendor_suspend(actor=request.user, vendor=vendor, **data)
+        return Response({"suspended": [e.id for e in suspended], "count": len(suspended)})
+
+    @extend_schema(request=WorkChangeSerializer, responses={200: ResumeResultSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        serializer_class=WorkChangeSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def resume(self, request, pk=None):
+        """Resume work: set the vendor's suspended engagements in your labs (or only `lab`'s) back to active."""
+        vendor, data = self._work_change_input(request)
+        resumed, skipped = services.vendor_resume(actor=request.user, vendor=vendor, **data)
+        return Response(
+            {
+                "resumed": [e.id for e in resumed],
+                "count": len(resumed),
+                "skipped": [
+                    {
+                        "engagement": e.id,
+                        "reason": f"Its data was disposed of on {e.data_disposed_on.isoformat()}; "
+                        "an engagement whose data is gone cannot be active again.",
+                    }
+                    for e in skipped
+                ],
+            }
+        )
 
 
 class EngagementViewSet(ServiceModelViewSet):
