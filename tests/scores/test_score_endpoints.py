@@ -46,7 +46,9 @@ def test_lab_limited_user_sees_aggregates_whole_but_only_its_labs_terms(world):
     assert [t["lab"] for t in risk["components"]["labs"]] == [world["a"].id]
     assert set(risk["components"]["lab_harms"]) == {str(world["a"].id)}
     body = json.dumps(risk) + json.dumps(c.get(f"/api/vendors/{world['m'].id}/risk/history/").json())
-    body += json.dumps(c.get("/api/risk/vendors/").json()) + json.dumps(c.get("/api/risk/shared-dependencies/").json())
+    body += json.dumps(c.get("/api/risk/vendors/").json()) + json.dumps(
+        c.get("/api/risk/shared-dependencies/").json()
+    )
     assert "Bravo" not in body
     assert f'"lab": {world["b"].id}' not in body
 
@@ -90,9 +92,11 @@ def test_history_causes_of_other_labs_are_cut_but_counted(world):
     assert world["b"].id not in labs_named
     # Lab B's engagement moved M's score: that row is kept, its cause cut but still counted.
     assert any(h["cause_count"] == 1 and h["causes"] == [] for h in history)
-    admin_history = client_for(User.objects.create(username="root-admin", role="admin")).get(
-        f"/api/vendors/{world['m'].id}/risk/history/"
-    ).json()
+    admin_history = (
+        client_for(User.objects.create(username="root-admin", role="admin"))
+        .get(f"/api/vendors/{world['m'].id}/risk/history/")
+        .json()
+    )
     assert world["b"].id in {cause["lab"] for h in admin_history for cause in h["causes"]}
 
 
