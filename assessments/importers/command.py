@@ -37,7 +37,12 @@ class QuestionnaireImportCommand(BaseCommand):
             action="store_true",
             help="leave out items that cannot be read instead of failing",
         )
-        parser.add_argument("--report", choices=["json"], help="print the import report as JSON (last line)")
+        parser.add_argument(
+            "--report",
+            choices=["text", "json"],
+            default="text",
+            help="json: the last line printed is one JSON object (read, created, updated, skipped, errors).",
+        )
 
     def handle(self, *args, **options) -> None:
         parsed_list, file_errors = read_questionnaire_files(
@@ -54,23 +59,30 @@ class QuestionnaireImportCommand(BaseCommand):
                 skip_invalid=options["skip_invalid"],
             )
         except ImportFailed as exc:
-            for error in exc.report.errors[:20]:
-                self.stderr.write(f"  {self._where(error)}{error['reason']}")
-            if options.get("report") == "json":
-                self.stdout.write(json.dumps(exc.report.as_dict(), default=str))
+            self._print(exc.report, options)
             raise CommandError(str(exc))
+        self._print(report, options)
+        return report
+
+    def _print(self, report: ImportReport, options: dict) -> None:
+        """Like incidents.importers.command: with --report json, the JSON object is all that is printed."""
+        if options.get("report") == "json":
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
+            return
         for outcome in report.extra.get("questionnaires", []):
             self.stdout.write(self._describe(outcome))
+        verdict = (
+            "Dry run, nothing written" if report.dry_run else ("Imported" if report.committed else "Failed")
+        )
+        self.stdout.write(f"{verdict}: {report.summary()}.")
+        for reason, count in report.skip_reasons.most_common():
+            self.stdout.write(f"  skipped {count}: {reason}")
         for error in report.errors:
-            self.stdout.write(f"skipped {self._where(error)}{error['reason']}")
-        self.stdout.write(("Dry run, nothing written: " if report.dry_run else "") + report.summary())
-        if options.get("report") == "json":
-            self.stdout.write(json.dumps(report.as_dict(), default=str))
-        return report
+            self.stdout.write(f"  invalid {self._where(error)}: {error['reason']}")
 
     @staticmethod
     def _where(error: dict) -> str:
-        return f"line {error['line']}: " if "line" in error else ""
+        return f"line {error['line']}" if "line" in error else f"record {error['record']}"
 
     @staticmethod
     def _describe(outcome: dict) -> str:

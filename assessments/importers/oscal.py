@@ -29,6 +29,13 @@ _MAX_PARAM_DEPTH = 10
 def parse_catalog(text: str, *, file: str, name: str | None = None) -> ParsedQuestionnaire:
     """Parse an OSCAL catalog; raises SourceSyntaxError when the file is not one."""
     try:
+        return _parse_catalog(text, file=file, name=name)
+    except RecursionError:
+        raise SourceSyntaxError(file, "the JSON is nested too deeply to be an OSCAL catalog")
+
+
+def _parse_catalog(text: str, *, file: str, name: str | None) -> ParsedQuestionnaire:
+    try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceSyntaxError(file, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)

@@ -11,10 +11,11 @@ here has one condition (another question + the responses that make it apply), so
 mapped onto the question it refers to:
 
 - an answerable item id `x`: answered yes/partial; `!x`: answered no;
-- a radiogroup choice id: its question, answered yes (a `…_yes` or unmarked choice) or no (a `…_no`
-  choice); negated, the opposite;
-- a checkgroup option id: its question answered yes or partial (some of the options apply);
-- `^x` (x is shown) or a block/tip id: what x's own condition refers to.
+- a choice id of a radiogroup (or of a checkgroup whose two options are `…_yes`/`…_no`): its question,
+  answered yes for a `…_yes` (or unmarked) choice, no for a `…_no` choice; negated, the opposite. Exact
+  only when the choices are such a yes/no pair;
+- an option id of any other checkgroup: its question answered yes or partial (some options apply);
+- `^x` (x is shown) or a block/tip id: what x's own condition refers to (never exact).
 
 A negation that cannot be expressed this way applies once the question is answered at all (yes, partial
 or no): asking too often is safer than skipping a question. The item's own `cond` wins over its blocks'
@@ -362,7 +363,7 @@ class _Questionnaire:
             return None
 
         if name in self.choice_owner and not visibility:
-            owner, index = self.choice_owner[name]
+            owner, _index = self.choice_owner[name]
             if not self._earlier(owner, before):
                 return None
             polarity = _polarity(name)

@@ -9,7 +9,12 @@ import pytest
 DATA = Path(__file__).resolve().parent.parent / "data"
 VSAQ_DIR = DATA / "vsaq"
 OSCAL_DIR = DATA / "oscal"
-VSAQ_FILES = ["infrastructure.json", "physical_and_datacenter.json", "security_privacy_programs.json", "webapp.json"]
+VSAQ_FILES = [
+    "infrastructure.json",
+    "physical_and_datacenter.json",
+    "security_privacy_programs.json",
+    "webapp.json",
+]
 
 
 @pytest.fixture(scope="session")

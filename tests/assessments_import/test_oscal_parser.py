@@ -72,7 +72,10 @@ def test_text_is_title_then_the_flattened_statement_with_parameters_rendered(par
     )
     sr1 = next(q for q in parsed.questions if q["code"] == "SR-1")
     assert "[Assignment: organization-defined personnel or roles]" in sr1["text"]
-    assert "[Selection (one or more): organization-level; mission/business process-level; system-level]" in sr1["text"]
+    assert (
+        "[Selection (one or more): organization-level; mission/business process-level; system-level]"
+        in sr1["text"]
+    )
 
 
 def test_name_source_and_description(parsed, catalog_text):
@@ -93,7 +96,9 @@ def _catalog_with_withdrawn(catalog_text: str) -> str:
     }
     sr["controls"].append(withdrawn)
     enhancement = copy.deepcopy(withdrawn)
-    enhancement.update(id="sr-3.9", props=[{"name": "label", "value": "SR-3(9)"}, {"name": "status", "value": "Withdrawn"}])
+    enhancement.update(
+        id="sr-3.9", props=[{"name": "label", "value": "SR-3(9)"}, {"name": "status", "value": "Withdrawn"}]
+    )
     next(c for c in sr["controls"] if c["id"] == "sr-3").setdefault("controls", []).append(enhancement)
     return json.dumps(document)
 
@@ -110,7 +115,9 @@ def test_withdrawn_controls_and_enhancements_are_skipped_and_counted(catalog_tex
 def test_code_falls_back_to_the_upper_cased_id():
     document = {"catalog": {"groups": [{"title": "G", "controls": [{"id": "xy-1.2", "title": "T"}]}]}}
     parsed = oscal.parse_catalog(json.dumps(document), file="c.json")
-    assert parsed.questions == [{"code": "XY-1.2", "domain": "G", "text": "T", "weight": 1, "condition": None}]
+    assert parsed.questions == [
+        {"code": "XY-1.2", "domain": "G", "text": "T", "weight": 1, "condition": None}
+    ]
 
 
 def test_unknown_parameter_is_rendered_as_an_assignment():
@@ -133,12 +140,21 @@ def test_broken_json_names_the_file_and_line(catalog_text):
 
 
 def test_a_control_without_a_title_is_a_record_error():
-    document = {"catalog": {"groups": [{"title": "G", "controls": [{"id": "a-1", "title": "ok"}, {"id": "a-2"}]}]}}
+    document = {
+        "catalog": {"groups": [{"title": "G", "controls": [{"id": "a-1", "title": "ok"}, {"id": "a-2"}]}]}
+    }
     parsed = oscal.parse_catalog(json.dumps(document), file="c.json")
     assert [q["code"] for q in parsed.questions] == ["A-1"]
-    assert parsed.errors == [{"record": "c.json catalog.groups[0].controls[1] (a-2)", "reason": 'the control has no "title".'}]
+    assert parsed.errors == [
+        {"record": "c.json catalog.groups[0].controls[1] (a-2)", "reason": 'the control has no "title".'}
+    ]
 
 
 def test_not_a_catalog():
     with pytest.raises(SourceSyntaxError, match='"catalog" object is missing'):
         oscal.parse_catalog('{"profile": {}}', file="p.json")
+
+
+def test_absurdly_nested_json_is_an_error_not_a_crash():
+    with pytest.raises(SourceSyntaxError, match="nested too deeply"):
+        oscal.parse_catalog("[" * 100_000 + "]" * 100_000, file="deep.json")

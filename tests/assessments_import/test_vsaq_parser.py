@@ -19,7 +19,9 @@ def _item_types(node, counter):
 
 @pytest.fixture(scope="module")
 def parsed_files() -> dict:
-    return {name: vsaq.parse_vsaq((VSAQ_DIR / name).read_text(encoding="utf-8"), file=name) for name in VSAQ_FILES}
+    return {
+        name: vsaq.parse_vsaq((VSAQ_DIR / name).read_text(encoding="utf-8"), file=name) for name in VSAQ_FILES
+    }
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +62,16 @@ def test_every_file_parses_into_one_questionnaire_named_by_its_title(parsed_file
 def test_question_counts_per_file_match_the_expected_counts(parsed_files, vsaq_expected):
     by_questionnaire = {name.removesuffix(".json"): len(p.questions) for name, p in parsed_files.items()}
     assert by_questionnaire == vsaq_expected["derived_vsaq_items_flat.csv"]["by_questionnaire"]
-    assert by_questionnaire == {"infrastructure": 96, "physical_and_datacenter": 30, "security_privacy_programs": 46, "webapp": 73}
+    assert by_questionnaire == {
+        "infrastructure": 96,
+        "physical_and_datacenter": 30,
+        "security_privacy_programs": 46,
+        "webapp": 73,
+    }
     assert sum(by_questionnaire.values()) == 245
-    assert {name: p.read for name, p in parsed_files.items()} == {n + ".json": c for n, c in by_questionnaire.items()}
+    assert {name: p.read for name, p in parsed_files.items()} == {
+        n + ".json": c for n, c in by_questionnaire.items()
+    }
 
 
 def test_item_types_match_the_expected_counts(parsed_files, raw_items, vsaq_expected):
@@ -100,13 +109,17 @@ def test_text_is_the_item_text_without_html(parsed_files):
     # The text was split across lines with "..." + "..." and holds HTML links, entities and <code>.
     assert xssi["text"].startswith("Many web applications use AJAX to exchange data in the background")
     assert "leads to cross-site script inclusion (XSSI) vulnerabilities" in xssi["text"]
-    assert '<script src="http://www.example.com/contacts.js"></script>' in xssi["text"]  # &lt; … &gt; unescaped
+    assert (
+        '<script src="http://www.example.com/contacts.js"></script>' in xssi["text"]
+    )  # &lt; … &gt; unescaped
     for parsed in parsed_files.values():
         for question in parsed.questions:
             assert question["text"].strip()
             assert "<p>" not in question["text"] and "<a href" not in question["text"]
     options = _by_code(parsed_files["infrastructure.json"])["options"]
-    assert options["text"].startswith("Select all that apply: Sensitive data: This project involves processing")
+    assert options["text"].startswith(
+        "Select all that apply: Sensitive data: This project involves processing"
+    )
 
 
 def test_domain_is_the_enclosing_block(parsed_files):
@@ -199,14 +212,21 @@ def test_cond_expressions():
 
 
 def _vsaq(items) -> str:
-    return json.dumps({"questionnaire": [{"type": "block", "text": "Test questionnaire", "items": items}]}, indent=1)
+    return json.dumps(
+        {"questionnaire": [{"type": "block", "text": "Test questionnaire", "items": items}]}, indent=1
+    )
 
 
 def test_a_later_target_is_not_used_and_the_condition_is_kept_in_the_text():
     text = _vsaq(
         [
             {"type": "line", "id": "first", "text": "First?", "cond": "second_yes"},
-            {"type": "radiogroup", "id": "second", "text": "Second?", "choices": [{"second_yes": "Y"}, {"second_no": "N"}]},
+            {
+                "type": "radiogroup",
+                "id": "second",
+                "text": "Second?",
+                "choices": [{"second_yes": "Y"}, {"second_no": "N"}],
+            },
         ]
     )
     parsed = vsaq.parse_vsaq(text, file="t.json")
@@ -227,7 +247,10 @@ def test_bad_items_are_errors_with_their_line():
         ]
     )
     lines = text.split("\n")
-    line_of = {ident: next(i for i, line in enumerate(lines, 1) if f'"id": "{ident}"' in line) - 2 for ident in ["weird", "dangling", "broken"]}
+    line_of = {
+        ident: next(i for i, line in enumerate(lines, 1) if f'"id": "{ident}"' in line) - 2
+        for ident in ["weird", "dangling", "broken"]
+    }
     parsed = vsaq.parse_vsaq(text, file="t.json")
     reasons = {e["line"]: e["reason"] for e in parsed.errors}
     assert "unknown type 'slider'" in reasons[line_of["weird"]]
@@ -240,7 +263,9 @@ def test_bad_items_are_errors_with_their_line():
 
 def test_syntax_error_names_file_and_line():
     text = (VSAQ_DIR / "webapp.json").read_text(encoding="utf-8")
-    broken = text.replace('"text": "The name of the application:",', '"text": "The name of the application:" + ,', 1)
+    broken = text.replace(
+        '"text": "The name of the application:",', '"text": "The name of the application:" + ,', 1
+    )
     line = broken[: broken.index('"The name of the application:" + ,')].count("\n") + 1
     with pytest.raises(SourceSyntaxError) as caught:
         vsaq.parse_vsaq(broken, file="webapp.json")
