@@ -188,13 +188,20 @@ def _causes_for(marks_by_object: dict[int, list[tuple[str, int | None]]], pk: in
 
 
 MAX_TERMS_PER_LAB = 3
+MAX_LABS_IN_BREAKDOWN = 10
 MAX_LAB_ENGAGEMENT_ROWS = 25
 
 
 def _trim_components(components: dict) -> dict:
-    """Keep each lab's largest engagement terms (a popular vendor is reached by thousands); counts stay whole."""
+    """The stored breakdown: the labs with the largest harms, each with its largest engagement terms.
+
+    Every lab's harm stays in `lab_harms` (a popular vendor is reached by hundreds of labs and thousands
+    of engagements, and storing every term would dominate the recompute); counts stay whole.
+    """
+    terms = components.get("labs", [])
+    top_labs = sorted(terms, key=lambda t: (-t["harm"], t["lab"]))[:MAX_LABS_IN_BREAKDOWN]
     labs = []
-    for term in components.get("labs", []):
+    for term in sorted(top_labs, key=lambda t: t["lab"]):
         engagements = term.get("engagements", [])
         top = sorted(engagements, key=lambda e: (-e["weight"], e["engagement"]))[:MAX_TERMS_PER_LAB]
         labs.append(
@@ -204,18 +211,23 @@ def _trim_components(components: dict) -> dict:
                 "engagement_count": len(engagements),
             }
         )
-    return {**components, "labs": labs}
+    return {**components, "labs": labs, "lab_count": len(terms)}
 
 
 def _trim_lab_components(components: dict) -> dict:
     rows = components.get("engagements", [])
     top = sorted(rows, key=lambda e: (-e["exposure"], e["engagement"]))[:MAX_LAB_ENGAGEMENT_ROWS]
-    return {**components, "engagements": sorted(top, key=lambda e: e["engagement"]), "engagement_count": len(rows)}
+    return {
+        **components,
+        "engagements": sorted(top, key=lambda e: e["engagement"]),
+        "engagement_count": len(rows),
+    }
 
 
 def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
     existing = {
-        s.vendor_id: s for s in VendorScore.objects.filter(vendor_id__in=vendor_ids).only("vendor_id", *VENDOR_FIELDS)
+        s.vendor_id: s
+        for s in VendorScore.objects.filter(vendor_id__in=vendor_ids).only("vendor_id", *VENDOR_FIELDS)
     }
     alive = set(Vendor.objects.filter(id__in=vendor_ids).values_list("id", flat=True))
     creates, updates, history = [], [], []
