@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Answer, Assessment, Finding, Question, Questionnaire
+from .models import (
+    Answer,
+    Assessment,
+    Finding,
+    LabConcentration,
+    LabConcentrationHistory,
+    Question,
+    Questionnaire,
+    SharedDependency,
+    VendorScore,
+    VendorScoreHistory,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -59,3 +70,52 @@ class FindingAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "assessment__vendor__name"]
     autocomplete_fields = ["assessment", "owner"]
     list_select_related = ["assessment__vendor", "owner"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Scores are written only by the recompute; the admin shows them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(VendorScore)
+class VendorScoreAdmin(ReadOnlyAdmin):
+    list_display = ["vendor", "score", "band", "impact", "likelihood", "labs_exposed", "computed_at"]
+    list_filter = ["band"]
+    search_fields = ["vendor__name"]
+    list_select_related = ["vendor"]
+
+
+@admin.register(VendorScoreHistory)
+class VendorScoreHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["vendor", "score", "band", "cause_count", "computed_at"]
+    list_filter = ["band"]
+    search_fields = ["vendor__name"]
+    list_select_related = ["vendor"]
+
+
+@admin.register(LabConcentration)
+class LabConcentrationAdmin(ReadOnlyAdmin):
+    list_display = ["lab", "hhi", "hhi_look_through", "band", "top_vendor_id", "computed_at"]
+    list_filter = ["band"]
+    search_fields = ["lab__name"]
+    list_select_related = ["lab"]
+
+
+@admin.register(LabConcentrationHistory)
+class LabConcentrationHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["lab", "hhi", "band", "cause_count", "computed_at"]
+    list_filter = ["band"]
+    search_fields = ["lab__name"]
+    list_select_related = ["lab"]
+
+
+@admin.register(SharedDependency)
+class SharedDependencyAdmin(ReadOnlyAdmin):
+    list_display = ["vendor", "labs_reaching", "computed_at"]
+    search_fields = ["vendor__name"]
+    list_select_related = ["vendor"]

@@ -273,3 +273,28 @@ class SharedDependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor_id}: {self.labs_reaching} labs"
+
+
+class Evidence(TimeStampedModel):
+    """A document attached to an assessment (a SOC 2 report, a policy, a pen-test letter)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="evidence")
+    # Stored under a random name: the uploader's name is kept in original_name, never used as a path.
+    file = models.FileField(upload_to="evidence/%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, help_text="Sniffed from the content, not the name.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    expires_on = models.DateField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_lab_field = None
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -21,4 +21,5 @@ class IncidentsConfig(AppConfig):
         _register(services.INCIDENT_CHANGE_HOOKS, notifications.sync_notifications)
         _register(vendor_services.LAB_CHANGE_HOOKS, notifications.sync_for_lab)
         _register(vendor_services.ENGAGEMENT_CHANGE_HOOKS, notifications.sync_for_engagement)
+        _register(vendor_services.DEPENDENCY_CHANGE_HOOKS, notifications.sync_for_dependency)
         _register(vendor_services.VENDOR_WORK_HOOKS, services.vendor_work_changed)

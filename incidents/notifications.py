@@ -315,3 +315,18 @@ def warn_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
         now=now,
     )
     return {"due_soon": due_soon, "overdue": overdue}
+
+
+def sync_for_dependency(vendor_id: int, depends_on_id: int) -> None:
+    """A data-sharing edge A → B changed (vendors.services.DEPENDENCY_CHANGE_HOOKS): labs upstream of A
+    may now reach incidents at B and beyond, or no longer."""
+    recent = timezone.now() - RECENT
+    reach = vendors_downstream({depends_on_id}) | {vendor_id}
+    incidents = (
+        Incident.objects.filter(vendor_id__in=reach)
+        .exclude(data_exposure=DataExposure.NONE)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=recent) | Q(discovered_at__gte=recent))
+        .order_by("id")
+    )
+    for incident in incidents:
+        sync_notifications(incident)

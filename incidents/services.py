@@ -74,6 +74,8 @@ def incident_update(*, actor, instance: Incident, note: str = "", **data) -> Inc
     instance = Incident.objects.select_for_update().get(pk=instance.pk)
     old_status, old_vendor = instance.status, instance.vendor_id
     new_status = data.get("status", old_status)
+    if new_status in DONE_STATUSES and "resolved_at" in data and data["resolved_at"] is None:
+        del data["resolved_at"]  # a resolved or closed incident always has a resolution time
     _apply_status(instance, old_status, new_status, explicit_resolved_at="resolved_at" in data)
     if new_status not in DONE_STATUSES and "resolved_at" in data:
         data["resolved_at"] = None

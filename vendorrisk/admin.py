@@ -1,22 +1,25 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from vendors.models import Lab
 
 from .models import User
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(UserChangeForm):
+    """Django's change form (the password shown read-only, as a hash summary) plus the lab limits."""
+
     labs = forms.ModelMultipleChoiceField(
         queryset=Lab.objects.all(),
         required=False,
         widget=admin.widgets.FilteredSelectMultiple("labs", is_stacked=False),
     )
 
-    class Meta:
+    class Meta(UserChangeForm.Meta):
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "all_labs", "is_active"]
+        fields = ["username", "password", "first_name", "last_name", "email", "role", "all_labs", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +40,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "role", "all_labs", "is_active", "last_login"]
     list_filter = ["role", "all_labs", "is_active"]
     search_fields = ["username", "email", "first_name", "last_name"]
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email"]}),

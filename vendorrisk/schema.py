@@ -33,12 +33,12 @@ class AutoSchema(SpectacularAutoSchema):
             extra["401"] = _error("Not signed in, or the token is invalid or expired.")
             extra["403"] = _error("Your role may not do this.")
         extra["429"] = _error("Too many requests; retry after the time in Retry-After.")
-        is_detail = "{" in self.path.rsplit("/", 2)[-2] or self.path.count("{") > 0
-        if is_detail:
+        if "{" in self.path:
             extra["404"] = _error("Not found, or outside your labs.")
-        if self.method in ("GET",) and not is_detail:
+        # Lists, nested ones included (/incidents/{id}/responses/), take filters and pages.
+        if self.method == "GET" and getattr(self.view, "action", None) == "list":
             extra["400"] = _error("An invalid filter or page parameter.", OpenApiTypes.OBJECT)
-            extra["404"] = _error("Invalid page.")
+            extra.setdefault("404", _error("Invalid page."))
         if self.method in ("POST", "PUT", "PATCH"):
             extra["400"] = _error("Invalid input: field name → messages.", OpenApiTypes.OBJECT)
             extra["413"] = _error("The request body is too large.")

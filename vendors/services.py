@@ -156,12 +156,21 @@ def engagement_delete(*, actor, instance: Engagement) -> None:
     engagement_exposure_changed(instance)  # the deleted row still carries its lab and vendor ids
 
 
+DEPENDENCY_CHANGE_HOOKS: list = []
+
+
+def _dependency_changed(vendor_id: int, depends_on_id: int) -> None:
+    for hook in DEPENDENCY_CHANGE_HOOKS:
+        hook(vendor_id, depends_on_id)
+
+
 @transaction.atomic
 def dependency_create(*, actor, **data) -> VendorDependency:
     dep = model_create(VendorDependency, actor=actor, data=data)
     dirty.mark_dependency(
         vendor_id=dep.vendor_id, depends_on_id=dep.depends_on_id, cause=f"dependency {dep.id} created"
     )
+    _dependency_changed(dep.vendor_id, dep.depends_on_id)
     return dep
 
 
@@ -174,14 +183,18 @@ def dependency_update(*, actor, instance: VendorDependency, **data) -> VendorDep
     dep, changed = model_update(instance, actor=actor, data=data)
     if changed:
         dirty.mark_dependency(vendor_id=dep.vendor_id, depends_on_id=dep.depends_on_id, cause=cause)
+        _dependency_changed(*old)
+        _dependency_changed(dep.vendor_id, dep.depends_on_id)
     return dep
 
 
 @transaction.atomic
 def dependency_delete(*, actor, instance: VendorDependency) -> None:
     cause = f"dependency {instance.id} deleted"
-    dirty.mark_dependency(vendor_id=instance.vendor_id, depends_on_id=instance.depends_on_id, cause=cause)
+    edge = (instance.vendor_id, instance.depends_on_id)
+    dirty.mark_dependency(vendor_id=edge[0], depends_on_id=edge[1], cause=cause)
     model_delete(instance, actor=actor)
+    _dependency_changed(*edge)
 
 
 @transaction.atomic

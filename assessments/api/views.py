@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -83,6 +83,7 @@ class AssessmentActionsMixin:
         )
 
 
+@extend_schema_view(update=extend_schema(exclude=True))  # PUT is 405 (below): keep it out of the schema
 class AssessmentViewSet(AssessmentActionsMixin, ServiceModelViewSet):
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet

@@ -16,7 +16,8 @@ statements per table, and keeps each piece the services do:
   and lab; for engagements, each lab with the vendors downstream of its engagements' vendors; for
   incidents, the vendors upstream of their vendors. One call per kind (per lab for engagements, so
   `cause_lab` stays right) instead of one per row; the causes name the import and the count;
-* `incident_changed` per new incident, so derived rows (notifications) follow.
+* `incident_changed` per new incident that some lab is exposed to (its vendor is an engaged vendor or
+  downstream of one), so derived rows (notifications) follow; an incident nobody is exposed to has none.
 """
 
 from __future__ import annotations
@@ -134,8 +135,17 @@ class BulkCreate:
                 vendors=dirty.vendors_upstream({i.vendor_id for i in incidents}),
                 cause=f"{len(incidents)} incidents created {what}",
             )
+        # Derived rows (notifications) exist only for incidents some lab is exposed to, i.e. whose vendor
+        # is reached by a vendor with an engagement. The rest (most of a breach-portal file: new
+        # vendors nobody engages) are skipped without the per-incident walk.
+        reached = dirty.vendors_upstream({i.vendor_id for i in incidents}) if incidents else set()
+        engaged = set(
+            Engagement.objects.filter(vendor_id__in=reached).values_list("vendor_id", flat=True).distinct()
+        )
+        exposed_vendors = dirty.vendors_downstream(engaged) if engaged else set()
         for incident in incidents:
-            incident_changed(incident)
+            if incident.vendor_id in exposed_vendors:
+                incident_changed(incident)
         for rows in self.rows.values():
             rows.clear()
         self.notes.clear()

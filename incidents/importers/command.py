@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from .report import ImportFailed, ImportReport, Importer, run_import
+from .report import Importer, ImportFailed, ImportReport, run_import
 
 
 class ImportCommand(BaseCommand):
@@ -50,7 +50,9 @@ class ImportCommand(BaseCommand):
         if options["report"] == "json":
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
             return
-        verdict = "Dry run, nothing written" if report.dry_run else ("Imported" if report.committed else "Failed")
+        verdict = (
+            "Dry run, nothing written" if report.dry_run else ("Imported" if report.committed else "Failed")
+        )
         self.stdout.write(f"{verdict}: {report.summary()}.")
         for reason, count in report.skip_reasons.most_common():
             self.stdout.write(f"  skipped {count}: {reason}")

@@ -8,7 +8,9 @@ Two formats, told apart by their header:
   are one vendor), an `ended` engagement without disposal and a `closed` incident at the vendor.
   Rows without a BA (or with "Not Applicable") are skipped. The contract dates are not in the data,
   so the engagement runs over the breach period: `start_date` = first day of the breach, `end_date`
-  = its last day (the same day for a one-day breach).
+  = its last day (the same day for a one-day breach). The incident occurred on the first day and is
+  discovered and resolved (historically) on the last. Severity, like the engagement's criticality,
+  follows the individuals affected.
 * **Modern portal export** (`Name of Covered Entity`, `Breach Submission Date`, ...; also the Ecdat
   2015 copy with dotted column names). These rows name no BA, so each breach becomes an incident
   (`investigating`: the portal lists cases under investigation) at a vendor named after the entity
@@ -44,9 +46,10 @@ from vendors.choices import (
     Substitutability,
 )
 from vendors.models import NAME_MAX, TEXT_MAX
+
 from .bulk import BulkCreate
 from .names import LabDirectory, VendorDirectory, as_fk, clean_name, clean_text, name_key
-from .report import ImportReport, Importer, RecordError, SourceRecord
+from .report import Importer, ImportReport, RecordError, SourceRecord
 from .store import IncidentStore
 
 SOURCE = "hhs"
@@ -291,6 +294,7 @@ class BusinessAssociateImporter(_HhsBase):
         self.engagements_created = 0
         self._pending_engagements = 0
         self.occurrences: dict[str, int] = defaultdict(int)
+        self._pending_key: str | None = None
 
     def _stores(self) -> list:
         return [*super()._stores(), self.labs]
@@ -299,7 +303,10 @@ class BusinessAssociateImporter(_HhsBase):
         super().record_done(ok)
         if ok:
             self.engagements_created += self._pending_engagements
+            if self._pending_key is not None:
+                self.occurrences[self._pending_key] += 1
         self._pending_engagements = 0
+        self._pending_key = None
 
     def finish(self, report: ImportReport) -> None:
         super().finish(report)
@@ -351,21 +358,36 @@ class BusinessAssociateImporter(_HhsBase):
         raw_ba = _cell(record.payload, self.picked, "business_associate")
         parsed = self._parse(record.payload)
         if parsed is None:
-            report.skip("business associate given as 'Not Applicable'" if raw_ba else "no business associate named")
+            report.skip(
+                "business associate given as 'Not Applicable' or similar"
+                if raw_ba
+                else "no business associate named"
+            )
             return
         key = "|".join(
-            (BA_PREFIX, parsed.start.isoformat(), name_key(parsed.business_associate)[:80], name_key(parsed.entity)[:80])
+            (
+                BA_PREFIX,
+                parsed.start.isoformat(),
+                name_key(parsed.business_associate)[:80],
+                name_key(parsed.entity)[:80],
+            )
         )
-        self.occurrences[key] += 1
-        external_id = f"{key}|{self.occurrences[key]}"
+        # Identical rows (same day, vendor and client) are told apart by their order in the file.
+        self._pending_key = key
+        external_id = f"{key}|{self.occurrences[key] + 1}"
         fields = self._fields(parsed)
         existing = self.incidents.get(external_id)
         if existing is not None:
             self.incidents.update(report, existing, fields)
             return
-        lab = self.labs.get_or_create(parsed.entity, bulk=self.bulk, description="Created by the HHS OCR breach import.")
+        lab = self.labs.get_or_create(
+            parsed.entity, bulk=self.bulk, description="Created by the HHS OCR breach import."
+        )
         vendor = self.vendors.get_or_create(
-            parsed.business_associate, bulk=self.bulk, country="US", description="Created by the HHS OCR breach import."
+            parsed.business_associate,
+            bulk=self.bulk,
+            country="US",
+            description="Created by the HHS OCR breach import.",
         )
         self.bulk.engagement(
             **as_fk("lab", lab),
@@ -503,7 +525,11 @@ class OcrExportImporter(_HhsBase):
         breach_type, location, entity_type = cell("type"), cell("location"), cell("entity_type")
         narrative = cell("web_description")
         title = f"{breach_type or 'Breach'}" + (f" ({location})" if location else "") + f" at {entity}"
-        facts = [f"Reported to HHS OCR on {submitted:%Y-%m-%d} by {entity}" + (f" ({cell('state')})" if cell("state") else "") + "."]
+        facts = [
+            f"Reported to HHS OCR on {submitted:%Y-%m-%d} by {entity}"
+            + (f" ({cell('state')})" if cell("state") else "")
+            + "."
+        ]
         if entity_type:
             facts.append(f"Covered entity type: {entity_type}.")
         facts.append(f"Individuals affected: {individuals:,}.")
@@ -515,7 +541,7 @@ class OcrExportImporter(_HhsBase):
         fields = {
             "title": title[:NAME_MAX],
             "description": description[:TEXT_MAX],
-            "severity": str(size_rating(individuals)),
+            "severity": Severity(size_rating(individuals)),
             "data_exposure": DataExposure.CONFIRMED.value,
             "data_categories_exposed": [DataCategory.PERSONAL_DATA.value],
             "records_affected": individuals,

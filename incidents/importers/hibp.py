@@ -24,7 +24,7 @@ from vendors.choices import DataCategory, Severity
 from vendors.models import NAME_MAX, TEXT_MAX, Vendor
 
 from .names import clean_text
-from .report import ImportReport, Importer, RecordError, SourceRecord
+from .report import Importer, ImportReport, RecordError, SourceRecord
 from .store import IncidentStore
 
 SOURCE = "hibp"
@@ -49,7 +49,7 @@ VECTOR_WORDS = (
     (re.compile(r"ransomware", re.I), AttackVector.RANSOMWARE),
     (re.compile(r"phish", re.I), AttackVector.PHISHING),
     (re.compile(r"credential stuffing", re.I), AttackVector.CREDENTIAL_THEFT),
-    (re.compile(r"misconfigur|unprotected|publicly accessible|left exposed", re.I), AttackVector.MISCONFIGURATION),
+    (re.compile(r"misconfigur|unprotected", re.I), AttackVector.MISCONFIGURATION),
 )
 
 
@@ -168,7 +168,9 @@ class HibpImporter(Importer):
     def prepare(self, report: ImportReport) -> None:
         self.incidents = IncidentStore(SOURCE, owned=self.OWNED)
         self.vendors_by_domain: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for pk, name, website in Vendor.objects.exclude(website="").order_by("id").values_list("id", "name", "website"):
+        for pk, name, website in (
+            Vendor.objects.exclude(website="").order_by("id").values_list("id", "name", "website")
+        ):
             domain = website_domain(website)
             if domain:
                 self.vendors_by_domain[domain].append((pk, name))
@@ -207,7 +209,9 @@ class HibpImporter(Importer):
             return
         if len(vendors) > 1:
             names = ", ".join(n for _, n in vendors)
-            report.skip(f"several vendors have the website domain {domain} ({names}); give one a more specific website")
+            report.skip(
+                f"several vendors have the website domain {domain} ({names}); give one a more specific website"
+            )
             return
         self.incidents.create(
             report,
@@ -220,7 +224,9 @@ class HibpImporter(Importer):
         )
 
     def _fields(self, breach: dict, name: str) -> dict:
-        occurred = datetime.combine(_parse_date(breach.get("BreachDate"), "BreachDate"), datetime.min.time(), UTC)
+        occurred = datetime.combine(
+            _parse_date(breach.get("BreachDate"), "BreachDate"), datetime.min.time(), UTC
+        )
         added = _parse_moment(breach.get("AddedDate"), "AddedDate")
         if added > timezone.now():
             raise RecordError(f"AddedDate {added.isoformat()} is in the future")

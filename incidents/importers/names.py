@@ -3,8 +3,8 @@
 Source files spell one organisation many ways ("Advanced  Data Processing, Inc.", "Advanced Data
 Processing Inc", "ADVANCED DATA PROCESSING, INC"). `name_key` folds those together; `clean_name` only
 tidies what a person would see. Vendors and labs are found by either the exact name (case-insensitive)
-or the key, and created through the services when neither matches, so audit rows and dirty marks are
-written the one usual way.
+or the key, and created when neither matches: through the services, or for the large HHS files through
+a `bulk.BulkCreate`, which writes the same audit entries and dirty marks.
 """
 
 import re
@@ -17,9 +17,10 @@ from vendors.models import NAME_MAX, Lab, Vendor
 from vendors.services import lab_create, vendor_create
 
 # Trailing words that say what legal form a company has, not which company it is.
-CORPORATE_SUFFIXES = frozenset(
-    "inc incorporated llc llp lp ltd limited corp corporation co company plc pllc pc pa gmbh ag sa bv".split()
-)
+CORPORATE_SUFFIXES = frozenset({
+    "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "corp", "corporation", "co", "company",
+    "plc", "pllc", "pc", "pa", "gmbh", "ag", "sa", "bv",
+})  # fmt: skip
 # "X d/b/a Y", "X c/o Y", "X (formerly Y)": X is the organisation that signs the contract.
 _ALIAS = re.compile(r"\s(?:d/?b/?a/?|d\.b\.a\.|f/?k/?a|c/o|a/k/a|formerly|now known as)\s.*$", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
@@ -121,7 +122,12 @@ class VendorDirectory(_Directory):
         found = self.find(name)
         if found is not None:
             return found
-        data = {"name": name, "category": VendorCategory.OTHER, "country": country, "description": description}
+        data = {
+            "name": name,
+            "category": VendorCategory.OTHER,
+            "country": country,
+            "description": description,
+        }
         vendor = bulk.vendor(**data) if bulk is not None else vendor_create(actor=None, **data)
         self._created(name, vendor if bulk is not None else vendor.id)
         return vendor if bulk is not None else vendor.id

@@ -1,9 +1,11 @@
 """The import report and the all-or-nothing runner every importer shares (DESIGN.md section 6).
 
 An importer yields `SourceRecord`s (payload + where it sits in the file) and writes one record at a
-time through the services. The runner wraps the whole import in one transaction: a malformed record
-(`RecordError`, or a `ValidationError` from a service) fails the import and nothing is written, unless
-`skip_invalid` is set, in which case that record alone is rolled back (savepoint) and listed.
+time (through the services, or into a `bulk.BulkCreate` flushed in `finish`). The runner wraps the
+whole import in one transaction: a malformed record (`RecordError`, or a `ValidationError` from a
+service) fails the import and nothing is written, unless `skip_invalid` is set, in which case that
+record alone is rolled back (savepoint) and listed. Either way every invalid record is listed, so one
+run shows all there is to fix; the counts of a failed run say what would have been written.
 `dry_run` runs every write and then rolls the transaction back, so its counts are the real ones.
 A file that cannot be read at all (or further: a broken JSON array, a CSV without the expected
 columns) always fails the import, `skip_invalid` or not.
@@ -44,9 +46,6 @@ class SourceRecord:
 
     def location(self) -> dict:
         return {"line": self.line} if self.line is not None else {"record": self.record}
-
-    def describe(self) -> str:
-        return f"line {self.line}" if self.line is not None else f"record {self.record}"
 
 
 @dataclass
@@ -186,6 +185,8 @@ def _apply_one(importer: Importer, record: SourceRecord, report: ImportReport) -
         reason = describe_validation_error(exc)
     except ApplicationError as exc:
         reason = exc.message
+    except (IntegrityError, DataError) as exc:
+        reason = f"could not be written: {exc}"
     else:
         importer.record_done(True)
         return

@@ -29,7 +29,9 @@ class IncidentStore:
         return self.by_external_id.get(external_id)
 
     def create(self, report: ImportReport, *, external_id: str, note: str, **fields) -> Incident:
-        incident = incident_create(actor=None, note=note, source=self.source, external_id=external_id, **fields)
+        incident = incident_create(
+            actor=None, note=note, source=self.source, external_id=external_id, **fields
+        )
         self._remember(external_id, incident)
         report.created += 1
         return incident
@@ -42,7 +44,11 @@ class IncidentStore:
 
     def update(self, report: ImportReport, incident: Incident, fields: dict) -> bool:
         """Bring the source-owned fields up to date. Returns whether anything changed."""
-        changes = {name: fields[name] for name in self.owned if name in fields and getattr(incident, name) != fields[name]}
+        changes = {
+            name: fields[name]
+            for name in self.owned
+            if name in fields and getattr(incident, name) != fields[name]
+        }
         if not changes:
             report.unchanged += 1
             return False

@@ -29,7 +29,7 @@ from vendors.models import NAME_MAX, TEXT_MAX
 from vendors.validators import COUNTRY_CODES
 
 from .names import VendorDirectory, clean_name, clean_text
-from .report import ImportReport, Importer, RecordError, SourceRecord
+from .report import Importer, ImportReport, RecordError, SourceRecord
 from .store import IncidentStore
 
 SOURCE = "veris"
@@ -84,7 +84,19 @@ NOT_A_NAME_START = {
     "programming", "renovation", "landlord", "numerous", "website", "actor", "agents",
 }  # fmt: skip
 # Capitalised words that open the sentence written after a name ("CVS Pharmacy This is ...").
-SENTENCE_SUBJECTS = {"this", "that", "he", "she", "it", "they", "we", "partner", "actor", "agents", "sub-contract"}
+SENTENCE_SUBJECTS = {
+    "this",
+    "that",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "partner",
+    "actor",
+    "agents",
+    "sub-contract",
+}
 NAME_CONNECTORS = {"of", "and", "&", "for", "de", "du", "la", "y", "-", "/", "+"}
 NAME_MAX_WORDS = 8
 _UPPER_START = re.compile(r"^[\"'(]*[A-Z0-9]")
@@ -145,14 +157,21 @@ def read_veris(path: Path) -> Iterator[SourceRecord]:
             if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ("", ".json")
         )
         if not files:
-            raise RecordError(f"{path} holds no VERIS files (*.json, *.JSON or without an extension).", record=str(path))
+            raise RecordError(
+                f"{path} holds no VERIS files (*.json, *.JSON or without an extension).", record=str(path)
+            )
         for file in files:
-            yield from _read_document(file, _read_text(file), label=file.name)
+            try:
+                text = _read_text(file)
+            except RecordError as exc:
+                yield SourceRecord(payload=exc, record=file.name)
+                continue
+            yield from _read_document(file, text, label=file.name)
         return
     if not path.is_file():
         raise RecordError(f"{path} is neither a file nor a folder.", record=str(path))
     text = _read_text(path)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
     if path.suffix.lower() in (".jsonl", ".ndjson") or (first.startswith("{") and first.endswith("}")):
         yield from _read_lines(text)
     else:
@@ -163,11 +182,15 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RecordError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}).", record=path.name)
+        raise RecordError(
+            f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}).", record=path.name
+        )
 
 
 def _read_lines(text: str) -> Iterator[SourceRecord]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Physical lines end at "\n" only: str.splitlines() would also split at U+2028, which JSON allows
+    # unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -342,7 +365,7 @@ class VerisImporter(Importer):
     def prepare(self, report: ImportReport) -> None:
         self.vendors = VendorDirectory()
         self.incidents = IncidentStore(SOURCE, owned=self.OWNED)
-        self.seen: dict[str, str] = {}
+        self.seen: set[str] = set()
         self._pending_seen: str | None = None
 
     def records(self) -> Iterator[SourceRecord]:
@@ -350,10 +373,13 @@ class VerisImporter(Importer):
 
     def record_done(self, ok: bool) -> None:
         if ok and self._pending_seen is not None:
-            self.seen[self._pending_seen] = self._current_location
+            self.seen.add(self._pending_seen)
         for store in (self.vendors, self.incidents):
             store.commit_record() if ok else store.rollback_record()
         self._pending_seen = None
+
+    def finish(self, report: ImportReport) -> None:
+        report.extra["vendors_created"] = self.vendors.created
 
     def apply(self, record: SourceRecord, report: ImportReport) -> None:
         data = record.payload
@@ -368,17 +394,18 @@ class VerisImporter(Importer):
         if len(incident_id) > 200:
             raise RecordError("incident_id is longer than 200 characters")
         if incident_id in self.seen:
-            report.skip(f"duplicate incident_id (first seen at {self.seen[incident_id]})")
+            report.skip("duplicate incident_id (an earlier record of this import has it)")
             return
-        self._pending_seen, self._current_location = incident_id, record.describe()
+        self._pending_seen = incident_id
 
         partner = _dig(data, "actor", "partner")
         if not isinstance(partner, dict):
             report.skip("no partner actor (actor.partner)")
             return
-        vendor_name = partner_name(partner.get("notes"))
+        notes = partner.get("notes") if isinstance(partner.get("notes"), str) else ""
+        vendor_name = partner_name(notes)
         if vendor_name is None:
-            reason = "actor.partner.notes name no partner" if partner.get("notes") else "actor.partner has no notes"
+            reason = "actor.partner.notes name no partner" if notes.strip() else "actor.partner has no notes"
             report.skip(reason)
             return
 
@@ -414,7 +441,9 @@ class VerisImporter(Importer):
         when = incident_date(data)
         total = records_total(confidentiality)
         summary = clean_text(data.get("summary") if isinstance(data.get("summary"), str) else "")
-        victim = clean_text(_dig(data, "victim", "victim_id") if isinstance(_dig(data, "victim", "victim_id"), str) else "")
+        victim = clean_text(
+            _dig(data, "victim", "victim_id") if isinstance(_dig(data, "victim", "victim_id"), str) else ""
+        )
         description = summary
         if victim:
             description = f"{summary}\n\nVictim: {victim}." if summary else f"Victim: {victim}."
