@@ -46,8 +46,9 @@ $(STAMP): requirements.lock | $(PY)
 
 install: $(STAMP)
 
+# var/staticfiles is STATIC_ROOT: WhiteNoise warns on every request when it is missing.
 var:
-	@mkdir -p var
+	@mkdir -p var/staticfiles
 
 migrate: $(STAMP) | var
 	$(PY) manage.py migrate --noinput
@@ -59,7 +60,8 @@ demo: export ALLOWED_HOSTS = 127.0.0.1,localhost,[::1]
 demo: $(STAMP) | var
 	$(PY) manage.py migrate --noinput
 	@bash scripts/load_demo.sh
-	@echo "Demo: http://127.0.0.1:$(PORT)/  user admin, password $${DEMO_PASSWORD:-admin}"
+	@if [ -n "$${DEMO_PASSWORD:-}" ]; then pw='the value of $$DEMO_PASSWORD'; else pw=admin; fi; \
+	echo "Demo: http://127.0.0.1:$(PORT)/  user admin, password $$pw"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Two phases: everything that can share the machine with xdist, then the tests that start their own
@@ -69,18 +71,18 @@ test: $(STAMP) | var
 	@rm -f $(REPORTS)/*.xml
 	@status=0; \
 	echo "== pytest: parallel phase (-n 2, not serial) =="; \
-	$(PY) -m pytest -n 2 -m "not serial" --junitxml=$(REPORTS)/parallel.xml $(PYTEST_ARGS); rc=$$?; \
+	$(PY) -m pytest -n 2 -m "not serial" -rfEs --junitxml=$(REPORTS)/parallel.xml $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "(no parallel tests collected)"; elif [ $$rc -ne 0 ]; then status=$$rc; fi; \
 	echo "== pytest: serial phase (-m serial) =="; \
-	$(PY) -m pytest -m serial --junitxml=$(REPORTS)/serial.xml $(PYTEST_ARGS); rc=$$?; \
+	$(PY) -m pytest -m serial -rfEs --junitxml=$(REPORTS)/serial.xml $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "(no serial tests collected)"; elif [ $$rc -ne 0 ]; then status=$$rc; fi; \
 	$(PY) scripts/test_summary.py $(REPORTS); \
 	exit $$status
 
-test-parallel: $(STAMP)
+test-parallel: $(STAMP) | var
 	$(PY) -m pytest -n 2 -m "not serial" $(PYTEST_ARGS)
 
-test-serial: $(STAMP)
+test-serial: $(STAMP) | var
 	$(PY) -m pytest -m serial $(PYTEST_ARGS)
 
 lint: $(STAMP)

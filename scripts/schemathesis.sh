@@ -8,7 +8,7 @@
 # token go away at the end. Exit status: schemathesis's (non-zero when it found failures).
 #
 # Tunables: ST_MAX_EXAMPLES (25), ST_PHASES (examples,coverage,fuzzing,stateful), ST_CHECKS, ST_TIMEOUT
-# (seconds for the whole schemathesis run, 1200), ST_WORKERS (2), ST_SEED.
+# (seconds for the whole schemathesis run, 1200), ST_WORKERS (2; 1 on SQLite), ST_SEED.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,7 @@ PHASES=${ST_PHASES:-examples,coverage,fuzzing,stateful}
 CHECKS=${ST_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance}
 ST_TIMEOUT=${ST_TIMEOUT:-1200}
 ST_WORKERS=${ST_WORKERS:-2}
+GUNICORN_WORKERS=2
 
 if [ ! -x "$ST" ]; then
     echo "schemathesis is not installed in .venv: run 'make install' first" >&2
@@ -57,6 +58,9 @@ PYEOF
     "")
         DATABASE_URL="sqlite:///$PWD/$OUT/schemathesis.sqlite3"
         KIND=sqlite
+        # SQLite takes one writer at a time: concurrent requests would only find "database is locked".
+        GUNICORN_WORKERS=1
+        ST_WORKERS=1
         ;;
     *)
         echo "schemathesis.sh: unsupported DATABASE_URL scheme (PostgreSQL or unset for SQLite)" >&2
@@ -120,7 +124,7 @@ print(AuthToken.objects.create(get_user_model().objects.get(username="admin"))[1
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 echo "== schemathesis: starting gunicorn on $BASE =="
-.venv/bin/gunicorn vendorrisk.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
+.venv/bin/gunicorn vendorrisk.wsgi --bind "127.0.0.1:$PORT" --workers "$GUNICORN_WORKERS" --timeout 60 \
     --access-logfile "$OUT/access.log" --error-logfile - >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -169,13 +173,18 @@ import sys
 import xml.etree.ElementTree as ET
 
 root = ET.parse(sys.argv[1]).getroot()  # noqa: S314 - schemathesis's own report
-cases = root.iter("testcase")
-operations = failed = 0
-for case in cases:
+operations, failed, stateful = 0, [], "not run"
+for case in root.iter("testcase"):
+    bad = case.find("failure") is not None or case.find("error") is not None
+    if case.get("name") == "Stateful tests":  # the stateful phase reports as one pseudo-operation
+        stateful = "failed" if bad else "passed"
+        continue
     operations += 1
-    if case.find("failure") is not None or case.find("error") is not None:
-        failed += 1
-print(f"schemathesis summary: {operations} operations tested, {failed} with failures or errors")
+    if bad:
+        failed.append(case.get("name"))
+for name in failed:
+    print(f"  failing operation: {name}")
+print(f"schemathesis summary: {operations} operations tested, {len(failed)} with failures; stateful phase {stateful}")
 PYEOF
 else
     echo "schemathesis summary: no report written (exit code $rc)"
