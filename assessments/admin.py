@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import (
     Answer,
     Assessment,
+    Evidence,
     Finding,
     LabConcentration,
     LabConcentrationHistory,
@@ -119,3 +124,60 @@ class SharedDependencyAdmin(ReadOnlyAdmin):
     list_display = ["vendor", "labs_reaching", "computed_at"]
     search_fields = ["vendor__name"]
     list_select_related = ["vendor"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """Read-mostly: uploads go through the app (type and size checks); admins may review and delete."""
+
+    list_display = [
+        "original_name",
+        "assessment",
+        "content_type",
+        "size",
+        "expires_on",
+        "uploaded_by",
+        "created_at",
+    ]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "sha256", "assessment__vendor__name"]
+    list_select_related = ["assessment__vendor", "assessment__questionnaire", "uploaded_by"]
+    readonly_fields = [
+        "assessment",
+        "download",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [*readonly_fields[:7], "expires_on", *readonly_fields[7:]]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="File")
+    def download(self, obj) -> str:
+        # Media is never served directly: the file is fetched through the API's checked download.
+        url = reverse("assessment-evidence-download", kwargs={"pk": obj.assessment_id, "evidence_id": obj.pk})
+        return format_html('<a href="{}">{}</a> (stored as {})', url, obj.original_name, obj.file.name)
+
+    def delete_model(self, request, obj) -> None:
+        names = [obj.file.name]
+        super().delete_model(request, obj)
+        _remove_files_on_commit(names)
+
+    def delete_queryset(self, request, queryset) -> None:
+        names = list(queryset.values_list("file", flat=True))
+        super().delete_queryset(request, queryset)
+        _remove_files_on_commit(names)
+
+
+def _remove_files_on_commit(names: list[str]) -> None:
+    def remove() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove)

@@ -1,12 +1,12 @@
 import django_filters
 from django.utils import timezone
 
-from vendorrisk.filters import scoped_queryset
+from vendorrisk.filters import ModelChoiceFilter, ModelMultipleChoiceFilter, scoped_queryset
 from vendors.choices import Severity, VendorCategory
 from vendors.models import Vendor
 
 from .choices import OPEN_FINDING_STATUSES, AssessmentStatus, FindingStatus, Rating
-from .models import Assessment, Finding, Questionnaire
+from .models import Assessment, Evidence, Finding, Questionnaire
 
 
 class QuestionnaireFilterSet(django_filters.FilterSet):
@@ -19,8 +19,8 @@ class QuestionnaireFilterSet(django_filters.FilterSet):
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
-    vendor = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
-    questionnaire = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Questionnaire))
+    vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
+    questionnaire = ModelChoiceFilter(queryset=scoped_queryset(Questionnaire))
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
     rating = django_filters.MultipleChoiceFilter(choices=Rating.choices)
     category = django_filters.MultipleChoiceFilter(
@@ -51,10 +51,8 @@ class AssessmentFilterSet(django_filters.FilterSet):
 
 class FindingFilterSet(django_filters.FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
-    assessment = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Assessment))
-    vendor = django_filters.ModelMultipleChoiceFilter(
-        field_name="assessment__vendor", queryset=scoped_queryset(Vendor)
-    )
+    assessment = ModelChoiceFilter(queryset=scoped_queryset(Assessment))
+    vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices)
     due_on = django_filters.DateFromToRangeFilter()
@@ -68,3 +66,20 @@ class FindingFilterSet(django_filters.FilterSet):
         today = timezone.now().date()
         overdue = {"status__in": OPEN_FINDING_STATUSES, "due_on__lt": today}
         return qs.filter(**overdue) if value else qs.exclude(**overdue)
+
+
+class EvidenceFilterSet(django_filters.FilterSet):
+    original_name = django_filters.CharFilter(lookup_expr="icontains")
+    assessment = ModelChoiceFilter(queryset=scoped_queryset(Assessment))
+    vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))
+    content_type = django_filters.CharFilter()
+    expires_on = django_filters.DateFromToRangeFilter()
+    expired = django_filters.BooleanFilter(method="filter_expired", label="Past its expiry date")
+
+    class Meta:
+        model = Evidence
+        fields = ["original_name", "assessment", "vendor", "content_type", "expires_on", "expired"]
+
+    def filter_expired(self, qs, name, value):
+        today = timezone.localdate()
+        return qs.filter(expires_on__lt=today) if value else qs.exclude(expires_on__lt=today)

@@ -202,6 +202,8 @@ class VendorScoreOut:
 
 @dataclass(frozen=True, slots=True)
 class LabConcentrationOut:
+    """`groups`: every group the lab reaches, by root id; `vendors`: its own view (empty if not asked)."""
+
     lab_id: int
     hhi: float
     hhi_look_through: float
@@ -390,26 +392,19 @@ class _Scorer:
         # Only exposing engagements take part anywhere (harm, HHI, look-through, shared fourth parties).
         self.engagements_by_vendor: dict[int, list[_Exposing]] = {}
         self.engagements_by_lab: dict[int, list[_Exposing]] = {}
-        # x_e takes few distinct values: round each once rather than once per (engagement, vendor) pair.
-        weights_by_exposure: dict[float, tuple[float, tuple[float, ...], tuple[float, ...]]] = {}
+        # x_e takes few distinct values: work out and round each once, not once per engagement or pair.
+        weights_by_levels: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         for engagement in sorted(inputs.engagements, key=lambda e: e.id):
             if not is_exposing(engagement.status, engagement.data_disposed_on):
                 continue
-            exposure = engagement_exposure(engagement, constants)
-            cached = weights_by_exposure.get(exposure)
+            levels = (engagement.criticality, engagement.data_sensitivity, engagement.substitutability)
+            cached = weights_by_levels.get(levels)
             if cached is None:
+                exposure = engagement_exposure(engagement, constants)
                 weights = tuple(exposure * decay for decay in self.decay)
-                cached = (round6(exposure), weights, tuple(round6(weight) for weight in weights))
-                weights_by_exposure[exposure] = cached
-            exposing = _Exposing(
-                engagement.id,
-                engagement.lab_id,
-                engagement.vendor_id,
-                exposure,
-                cached[0],
-                cached[1],
-                cached[2],
-            )
+                cached = (exposure, round6(exposure), weights, tuple(round6(weight) for weight in weights))
+                weights_by_levels[levels] = cached
+            exposing = _Exposing(engagement.id, engagement.lab_id, engagement.vendor_id, *cached)
             self.engagements_by_vendor.setdefault(engagement.vendor_id, []).append(exposing)
             self.engagements_by_lab.setdefault(engagement.lab_id, []).append(exposing)
 
@@ -456,10 +451,10 @@ class _Scorer:
 
     def run(self, vendor_ids: list[int], lab_ids: list[int], *, lab_views: bool = True) -> ScoringResult:
         requested_vendors = set(vendor_ids)
-        requested_labs = set(lab_ids) if lab_views else set()
+        viewing_labs = set(lab_ids) if lab_views else set()
         # A lab's own view covers every vendor it reaches, so those vendors' harms are needed too.
         needed = set(requested_vendors)
-        for lab_id in requested_labs:
+        for lab_id in viewing_labs:
             for engagement in self.engagements_by_lab.get(lab_id, ()):
                 needed.update(self.reach_down(engagement.vendor_id))
 
@@ -479,7 +474,7 @@ class _Scorer:
                     own_score = round_score(_risk(harm, likelihood.value))
                     view = views_by_harm[harm] = (own_score, score_band(own_score, self.constants))
                 own_views[lab_id] = view
-                if harm > 0 and lab_id in requested_labs:
+                if harm > 0 and lab_id in viewing_labs:
                     own_view_rows[lab_id].append((-view[0], -harm6, vendor_id, view[1]))
             if vendor_id in requested_vendors:
                 vendors[vendor_id] = self.vendor_score(vendor_id, upstream, harms, likelihood, own_views)
@@ -497,8 +492,9 @@ class _Scorer:
         `upstream` is W's upstream reach: direct vendor -> k(V, W).
         """
         by_lab: dict[int, list[_Exposing]] = {}
+        engagements_of = self.engagements_by_vendor.get
         for direct in upstream:
-            for engagement in self.engagements_by_vendor.get(direct, ()):
+            for engagement in engagements_of(direct, ()):
                 reaching = by_lab.get(engagement.lab_id)
                 if reaching is None:
                     by_lab[engagement.lab_id] = [engagement]
@@ -507,8 +503,13 @@ class _Scorer:
         harms = {}
         for lab_id in sorted(by_lab):
             reaching = by_lab[lab_id]
-            if len(reaching) > 1:
-                reaching.sort(key=_engagement_id)  # the noisy-OR product runs in ascending engagement id
+            if len(reaching) == 1:  # the common case, and the same arithmetic as the loop below
+                engagement = reaching[0]
+                hops = upstream[engagement.vendor_id]
+                harm = 1.0 - (1.0 - engagement.weights[hops])
+                harms[lab_id] = (harm, round6(harm), hops, reaching)
+                continue
+            reaching.sort(key=_engagement_id)  # the noisy-OR product runs in ascending engagement id
             survival = 1.0
             min_hops = self.max_hops
             for engagement in reaching:
@@ -563,25 +564,28 @@ class _Scorer:
             lab_equivalents += harm
         impact = 1.0 - math.exp(-lab_equivalents)
         score = round_score(_risk(impact, likelihood.value))
-        lab_harms = {lab_id: harm6 for lab_id, (_, harm6, _, _) in harms.items()}
+        lab_harms = {}
+        lab_terms = []
+        labs_exposed = 0
+        for lab_id, (harm, harm6, _, reaching) in harms.items():
+            lab_harms[lab_id] = harm6
+            if harm > 0:
+                labs_exposed += 1
+            terms = []
+            for engagement in reaching:
+                hops = upstream[engagement.vendor_id]
+                terms.append(
+                    {
+                        "engagement": engagement.id,
+                        "vendor": engagement.vendor_id,
+                        "hops": hops,
+                        "exposure": engagement.exposure6,
+                        "weight": engagement.weights6[hops],
+                    }
+                )
+            lab_terms.append({"lab": lab_id, "harm": harm6, "engagements": terms})
         components = {
-            "labs": [
-                {
-                    "lab": lab_id,
-                    "harm": lab_harms[lab_id],
-                    "engagements": [
-                        {
-                            "engagement": engagement.id,
-                            "vendor": engagement.vendor_id,
-                            "hops": upstream[engagement.vendor_id],
-                            "exposure": engagement.exposure6,
-                            "weight": engagement.weights6[upstream[engagement.vendor_id]],
-                        }
-                        for engagement in reaching
-                    ],
-                }
-                for lab_id, (_, _, _, reaching) in harms.items()
-            ],
+            "labs": lab_terms,
             "incidents": [
                 {
                     "incident": incident_id,
@@ -607,7 +611,7 @@ class _Scorer:
             impact=round6(impact),
             likelihood=round6(likelihood.value),
             lab_equivalents=round6(lab_equivalents),
-            labs_exposed=sum(1 for harm, _, _, _ in harms.values() if harm > 0),
+            labs_exposed=labs_exposed,
             base_likelihood=likelihood.base,
             assessment_id=likelihood.assessment_id,
             components=components,

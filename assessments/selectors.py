@@ -6,7 +6,7 @@ from django.utils import timezone
 from vendors.scoping import scope
 
 from .choices import OPEN_FINDING_STATUSES
-from .models import Assessment, Finding, Question, Questionnaire
+from .models import Assessment, Evidence, Finding, Question, Questionnaire
 
 
 def questionnaire_list(*, user) -> QuerySet[Questionnaire]:
@@ -26,6 +26,11 @@ def assessment_list(*, user) -> QuerySet[Assessment]:
 
 def finding_list(*, user) -> QuerySet[Finding]:
     return scope(Finding.objects.select_related("assessment__vendor", "owner"), user)
+
+
+def evidence_list(*, user, assessment: Assessment) -> QuerySet[Evidence]:
+    """The documents of one assessment (shared vendor knowledge: the assessment's visibility decides)."""
+    return scope(Evidence.objects.filter(assessment=assessment).select_related("uploaded_by"), user)
 
 
 def overdue_findings(*, user, today=None) -> QuerySet[Finding]:

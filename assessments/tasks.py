@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import scores
+from . import scores, services
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +33,9 @@ def sweep_scores() -> dict:
 def mark_time_dependent_scores() -> int:
     """Daily: mark vendors whose incidents faded past 365 days or whose assessment expired."""
     return scores.mark_time_dependent()
+
+
+@shared_task(name="assessments.tasks.send_assessment_reminders", acks_late=True, ignore_result=True)
+def send_assessment_reminders() -> int:
+    """Daily: email once per threshold when a completed assessment is 30, 7 or 1 days from expiry."""
+    return services.assessment_send_reminders()

@@ -2,7 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from vendorrisk.filters import ChoiceListContainsFilter, scoped_queryset
+from vendorrisk.filters import (
+    ChoiceListContainsFilter,
+    ModelChoiceFilter,
+    ModelMultipleChoiceFilter,
+    scoped_queryset,
+)
 from vendors.choices import DataCategory, Regime, Severity, VendorCategory
 from vendors.models import Lab, Vendor
 
@@ -19,7 +24,7 @@ from .models import Incident, IncidentUpdate, LabResponse, Notification
 
 class IncidentFilterSet(django_filters.FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
-    vendor = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
+    vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices)
     attack_vector = django_filters.MultipleChoiceFilter(choices=AttackVector.choices)
@@ -68,7 +73,7 @@ class IncidentUpdateFilterSet(django_filters.FilterSet):
 
 
 class LabResponseFilterSet(django_filters.FilterSet):
-    lab = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
+    lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
     decision = django_filters.MultipleChoiceFilter(choices=Decision.choices)
 
     class Meta:
@@ -77,8 +82,8 @@ class LabResponseFilterSet(django_filters.FilterSet):
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    incident = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Incident))
-    lab = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
+    incident = ModelChoiceFilter(queryset=scoped_queryset(Incident))
+    lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
     regime = django_filters.MultipleChoiceFilter(choices=Regime.choices)
     stage = django_filters.MultipleChoiceFilter(choices=NotificationStage.choices)
     status = django_filters.MultipleChoiceFilter(choices=NotificationStatus.choices, method="filter_status")

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments.models import Answer, Assessment, Finding, Question, Questionnaire
+from assessments.models import Answer, Assessment, Evidence, Finding, Question, Questionnaire
 from incidents.models import Incident, IncidentUpdate, LabResponse, Notification
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 
@@ -197,8 +197,10 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
     assessment = factory.SubFactory(AssessmentFactory)
     question = factory.LazyAttribute(
-        lambda o: o.assessment.questionnaire.questions.first()
-        or QuestionFactory(questionnaire=o.assessment.questionnaire)
+        lambda o: (
+            o.assessment.questionnaire.questions.first()
+            or QuestionFactory(questionnaire=o.assessment.questionnaire)
+        )
     )
     response = "yes"
 
@@ -211,3 +213,17 @@ class FindingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Finding {n}")
     severity = "medium"
     status = "open"
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """An evidence row naming a stored file it does not write (upload through the service for a real one)."""
+
+    class Meta:
+        model = Evidence
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    file = factory.Sequence(lambda n: f"evidence/2026/01/factory-{n}.pdf")
+    original_name = factory.Sequence(lambda n: f"SOC 2 report {n}.pdf")
+    content_type = "application/pdf"
+    size = 1024
+    sha256 = "0" * 64

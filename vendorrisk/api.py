@@ -3,10 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from assessments.api.score_views import (
-    LabConcentrationViewSet,
     RiskVendorListViewSet,
     SharedDependencyViewSet,
-    VendorRiskViewSet,
 )
 from assessments.api.views import AssessmentViewSet, FindingViewSet, QuestionnaireViewSet
 from incidents.api.views import (
@@ -32,8 +30,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("findings", FindingViewSet, basename="finding")
-router.register(r"vendors/(?P<vendor_pk>\d+)/risk", VendorRiskViewSet, basename="vendor-risk")
-router.register(r"labs/(?P<lab_pk>\d+)/concentration", LabConcentrationViewSet, basename="lab-concentration")
 router.register("risk/vendors", RiskVendorListViewSet, basename="risk-vendor")
 router.register("risk/shared-dependencies", SharedDependencyViewSet, basename="shared-dependency")
 router.register("audit", AuditViewSet, basename="audit")

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
+from vendorrisk.filters import ModelChoiceFilter
 from vendors.models import Lab
 from vendors.scoping import visible_lab_ids
 
@@ -49,7 +50,7 @@ class UserSerializer(serializers.ModelSerializer):
 class UserFilterSet(django_filters.FilterSet):
     username = django_filters.CharFilter(lookup_expr="icontains")
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)
-    lab = django_filters.ModelChoiceFilter(field_name="labs", queryset=Lab.objects.all())
+    lab = ModelChoiceFilter(field_name="labs", queryset=Lab.objects.all())
 
     class Meta:
         model = User
@@ -72,7 +73,7 @@ class UserViewSet(ServiceModelViewSet):
 class AuditEntrySerializer(serializers.ModelSerializer):
     object_type = serializers.SerializerMethodField()
     action = serializers.SerializerMethodField()
-    actor_name = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor_name = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
     changes = serializers.JSONField(source="changes_dict", read_only=True)
 
     class Meta:

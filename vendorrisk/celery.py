@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "assessments.tasks.mark_time_dependent_scores",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Assessments 30, 7 and 1 days from expiry: one email per assessment and threshold.
+    "send-assessment-reminders": {
+        "task": "assessments.tasks.send_assessment_reminders",
+        "schedule": crontab(minute=30, hour=6),
+    },
     # Regulator notifications due within 12 hours or overdue: one email per row and kind.
     "warn-notification-deadlines": {
         "task": "incidents.tasks.warn_notification_deadlines",

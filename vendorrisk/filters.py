@@ -1,6 +1,7 @@
 """Filter building blocks shared by every app's FilterSets (API, UI and selectors use the same ones)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from vendors.scoping import scope
@@ -15,6 +16,43 @@ def scoped_queryset(model):
         return scope(model.objects.all(), request.user)
 
     return queryset
+
+
+MAX_ID = 2**63 - 1
+
+
+def _check_ids(values) -> None:
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if value in (None, ""):
+            continue
+        try:
+            number = int(str(value))
+        except ValueError:
+            continue  # the model field reports it
+        if not 1 <= number <= MAX_ID:
+            raise ValidationError("Select a valid choice. That choice is not one of the available choices.")
+
+
+class IdMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        _check_ids(value)
+        return super().clean(value)
+
+
+class IdChoiceField(django_filters.fields.ModelChoiceField):
+    def clean(self, value):
+        _check_ids(value)
+        return super().clean(value)
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Ids outside the 64-bit range are an invalid choice (a 400), not a database error."""
+
+    field_class = IdMultipleChoiceField
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdChoiceField
 
 
 class ChoiceListContainsFilter(django_filters.MultipleChoiceFilter):

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessments.api.score_views import LabConcentrationView, VendorRiskHistoryView, VendorRiskView
+
 from . import views
 from .api import router
 from .auth import LogoutView, TokenView
@@ -13,11 +15,17 @@ api_urls = [
     path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("vendors/<int:vendor_pk>/risk/", VendorRiskView.as_view(), name="vendor-risk"),
+    path(
+        "vendors/<int:vendor_pk>/risk/history/", VendorRiskHistoryView.as_view(), name="vendor-risk-history"
+    ),
+    path("labs/<int:lab_pk>/concentration/", LabConcentrationView.as_view(), name="lab-concentration"),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("vendorrisk.ui.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

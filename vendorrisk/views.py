@@ -1,15 +1,98 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The dashboard: what a security team checks first. Every number on it links to the page behind it."""
 
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.shortcuts import render
+from django.utils import timezone
+
+from assessments.selectors import (
+    cut_via,
+    lab_concentration_list,
+    overdue_findings,
+    shared_dependency_list,
+    vendor_score_list,
+)
+from incidents.choices import OPEN_STATUSES
+from incidents.selectors import incident_list
+from vendors.models import Vendor
 from vendors.selectors import engagement_list, lab_list, vendor_list
+
+from .ui import charts
+from .ui.reads import next_deadlines, overdue_assessments
+
+TOP_VENDORS = 10
+PANEL_ROWS = 8
+SEVERITY_ORDER = Case(
+    When(severity="critical", then=Value(0)),
+    When(severity="high", then=Value(1)),
+    When(severity="medium", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def _bins(field: str):
+    whens = [
+        When(**{f"{field}__lt": (k + 1) / charts.HEAT_BINS}, then=Value(k))
+        for k in range(charts.HEAT_BINS - 1)
+    ]
+    return Case(*whens, default=Value(charts.HEAT_BINS - 1), output_field=IntegerField())
+
+
+def ranked_vendors(user) -> dict:
+    rows = list(vendor_score_list(user=user)[:TOP_VENDORS])
+    return {"ranked": rows, "ranked_stale": any(r.stale for r in rows)}
+
+
+@login_required
+def ranked_vendors_fragment(request):
+    """The ranked-vendors panel alone: the dashboard polls it every 2 s while a score is recalculating."""
+    return render(request, "partials/ranked_vendors.html", ranked_vendors(request.user))
 
 
 @login_required
 def home(request):
     user = request.user
-    context = {
-        "lab_count": lab_list(user=user).count(),
-        "vendor_count": vendor_list(user=user).count(),
-        "engagement_count": engagement_list(user=user).count(),
+    scores = vendor_score_list(user=user)
+    cells = scores.order_by().values(i=_bins("impact"), j=_bins("likelihood")).annotate(n=Count("vendor_id"))
+    heat = charts.heat_map({(c["i"], c["j"]): c["n"] for c in cells})
+
+    labs = list(lab_concentration_list(user=user).order_by("-hhi", "lab_id")[:PANEL_ROWS])
+    shared = list(shared_dependency_list(user=user)[:PANEL_ROWS])
+    shared_via = {s.vendor_id: cut_via(user, s) for s in shared}
+    name_ids = {c.top_vendor_id for c in labs if c.top_vendor_id} | {
+        v for via in shared_via.values() for v in via
     }
-    return render(request, "home.html", context)
+    names = dict(Vendor.objects.filter(id__in=name_ids).values_list("id", "name")) if name_ids else {}
+
+    open_incidents = incident_list(user=user).filter(status__in=OPEN_STATUSES)
+    incidents = list(
+        open_incidents.annotate(rank=SEVERITY_ORDER).order_by("rank", "-discovered_at", "-id")[:PANEL_ROWS]
+    )
+    deadlines = next_deadlines(user, [i.id for i in incidents])
+
+    overdue = overdue_assessments(user)
+    findings = overdue_findings(user=user).order_by("due_on", "id")
+    context = {
+        **ranked_vendors(user),
+        "counts": {
+            "labs": lab_list(user=user).count(),
+            "vendors": vendor_list(user=user).count(),
+            "engagements": engagement_list(user=user).count(),
+            "open_incidents": open_incidents.count(),
+            "critical": scores.filter(band="critical").count(),
+        },
+        "heat": heat,
+        "labs": [{"row": c, "top_name": names.get(c.top_vendor_id, "")} for c in labs],
+        "incidents": [{"incident": i, "deadline": deadlines.get(i.id)} for i in incidents],
+        "overdue_assessments": list(overdue[:PANEL_ROWS]),
+        "overdue_assessment_count": overdue.count(),
+        "overdue_findings": list(findings[:PANEL_ROWS]),
+        "overdue_finding_count": findings.count(),
+        "shared": [
+            {"row": s, "via": [{"id": v, "name": names.get(v, "")} for v in shared_via[s.vendor_id]]}
+            for s in shared
+        ],
+        "today": timezone.now().date(),
+    }
+    return render(request, "dashboard.html", context)

@@ -1,6 +1,11 @@
 import django_filters
 
-from vendorrisk.filters import ChoiceListContainsFilter, scoped_queryset
+from vendorrisk.filters import (
+    ChoiceListContainsFilter,
+    ModelChoiceFilter,
+    ModelMultipleChoiceFilter,
+    scoped_queryset,
+)
 
 from .choices import (
     Criticality,
@@ -28,9 +33,9 @@ class VendorFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     category = django_filters.MultipleChoiceFilter(choices=VendorCategory.choices)
     status = django_filters.MultipleChoiceFilter(choices=VendorStatus.choices)
-    parent = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Vendor))
+    parent = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
     country = django_filters.CharFilter()
-    lab = django_filters.ModelChoiceFilter(
+    lab = ModelChoiceFilter(
         queryset=scoped_queryset(Lab),
         field_name="engagements__lab",
         distinct=True,
@@ -44,8 +49,8 @@ class VendorFilterSet(django_filters.FilterSet):
 
 class EngagementFilterSet(django_filters.FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
-    lab = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
-    vendor = django_filters.ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
+    lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
+    vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
     status = django_filters.MultipleChoiceFilter(choices=EngagementStatus.choices)
     criticality = django_filters.MultipleChoiceFilter(choices=Criticality.choices)
     data_sensitivity = django_filters.MultipleChoiceFilter(choices=DataSensitivity.choices)
@@ -75,8 +80,8 @@ class EngagementFilterSet(django_filters.FilterSet):
 
 
 class VendorDependencyFilterSet(django_filters.FilterSet):
-    vendor = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Vendor))
-    depends_on = django_filters.ModelChoiceFilter(queryset=scoped_queryset(Vendor))
+    vendor = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
+    depends_on = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
     shares_data = django_filters.BooleanFilter()
 
     class Meta:

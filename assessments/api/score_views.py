@@ -4,8 +4,8 @@ caller's labs; other labs appear only as counts."""
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from vendors.selectors import lab_get, vendor_get
 
@@ -79,19 +79,12 @@ class HistorySerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField()
 
 
-class VendorRiskViewSet(viewsets.GenericViewSet):
-    """`/api/vendors/{id}/risk/` and its history."""
+class VendorRiskView(APIView):
+    """`/api/vendors/{id}/risk/`: the vendor's score with its breakdown (per-lab terms cut to your labs)."""
 
-    serializer_class = VendorRiskSerializer
-    pagination_class = None
-    filter_backends: list = []
-
-    def get_vendor(self):
-        return vendor_get(user=self.request.user, pk=self.kwargs["vendor_pk"])
-
-    @extend_schema(responses=VendorRiskSerializer)
-    def list(self, request, vendor_pk=None):
-        vendor = self.get_vendor()
+    @extend_schema(responses={200: VendorRiskSerializer}, operation_id="vendors_risk_retrieve")
+    def get(self, request, vendor_pk):
+        vendor = vendor_get(user=request.user, pk=vendor_pk)
         row = VendorScore.objects.filter(vendor=vendor).first()
         return Response(
             vendor_risk_dict(
@@ -99,13 +92,14 @@ class VendorRiskViewSet(viewsets.GenericViewSet):
             )
         )
 
-    @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=False, methods=["get"], serializer_class=HistorySerializer, pagination_class=None)
-    def history(self, request, vendor_pk=None):
-        vendor = self.get_vendor()
-        rows = selectors.vendor_score_history(user=request.user, vendor_id=vendor.id)
-        page = self.paginator.paginate_queryset(rows, request, view=self) if self.paginator else None
-        items = page if page is not None else rows[:500]
+
+class VendorRiskHistoryView(APIView):
+    """`/api/vendors/{id}/risk/history/`: each stored change, newest first, with its causes."""
+
+    @extend_schema(responses={200: HistorySerializer(many=True)}, operation_id="vendors_risk_history_list")
+    def get(self, request, vendor_pk):
+        vendor = vendor_get(user=request.user, pk=vendor_pk)
+        rows = selectors.vendor_score_history(user=request.user, vendor_id=vendor.id)[:500]
         data = [
             {
                 "id": h.id,
@@ -119,7 +113,7 @@ class VendorRiskViewSet(viewsets.GenericViewSet):
                 "cause_count": h.cause_count,
                 "computed_at": h.computed_at,
             }
-            for h in items
+            for h in rows
         ]
         return Response(data)
 
@@ -189,15 +183,11 @@ def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
     }
 
 
-class LabConcentrationViewSet(viewsets.GenericViewSet):
+class LabConcentrationView(APIView):
     """`/api/labs/{id}/concentration/`: 404 for a lab outside the caller's labs."""
 
-    serializer_class = LabConcentrationSerializer
-    pagination_class = None
-    filter_backends: list = []
-
-    @extend_schema(responses=LabConcentrationSerializer)
-    def list(self, request, lab_pk=None):
+    @extend_schema(responses={200: LabConcentrationSerializer}, operation_id="labs_concentration_retrieve")
+    def get(self, request, lab_pk):
         lab = lab_get(user=request.user, pk=lab_pk)
         row = selectors.lab_concentration_list(user=request.user).filter(lab=lab).first()
         return Response(lab_concentration_dict(lab.id, row, stale=selectors.lab_is_stale(lab.id)))

@@ -1,12 +1,14 @@
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
 from vendors.models import Vendor
 
-from ..choices import AssessmentStatus, Response
-from ..models import Assessment, Finding, Question, Questionnaire
+from ..choices import AssessmentStatus, Rating, Response
+from ..models import Assessment, Evidence, Finding, Question, Questionnaire
 
 
 class QuestionConditionSerializer(serializers.Serializer):
@@ -39,7 +41,7 @@ class QuestionWriteSerializer(serializers.Serializer):
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
     questions = QuestionWriteSerializer(many=True, required=False, write_only=True, max_length=2000)
-    question_count = serializers.IntegerField(read_only=True)
+    question_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Questionnaire
@@ -57,6 +59,10 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
         read_only_fields = ["version"]
         validators = []
 
+    def get_question_count(self, obj) -> int:
+        annotated = getattr(obj, "question_count", None)
+        return annotated if annotated is not None else obj.questions.count()
+
 
 class QuestionnaireDetailSerializer(QuestionnaireSerializer):
     def to_representation(self, instance):
@@ -70,10 +76,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
     questionnaire = ScopedPrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     questionnaire_name = serializers.CharField(source="questionnaire.__str__", read_only=True)
-    assessor_name = serializers.CharField(source="assessor.username", read_only=True, default=None)
+    assessor_name = serializers.CharField(
+        source="assessor.username", read_only=True, default=None, allow_null=True
+    )
     status = serializers.ChoiceField(
-        choices=[(AssessmentStatus.DRAFT, "Draft"), (AssessmentStatus.IN_PROGRESS, "In progress")],
+        choices=AssessmentStatus.choices,
         required=False,
+        help_text="draft or in_progress; an assessment becomes completed only through …/complete/.",
+    )
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, read_only=True, allow_blank=True, allow_null=True
     )
 
     class Meta:
@@ -95,19 +107,19 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["completed_at", "score", "rating"]
+        read_only_fields = ["completed_at", "score"]
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["status"] = instance.status
-        return data
+    def validate_status(self, value):
+        if value == AssessmentStatus.COMPLETED:
+            raise serializers.ValidationError("Use POST …/complete/ to complete an assessment.")
+        return value
 
 
 class FindingSerializer(serializers.ModelSerializer):
     assessment = ScopedPrimaryKeyRelatedField(queryset=Assessment.objects.all())
     vendor = serializers.IntegerField(source="assessment.vendor_id", read_only=True)
     vendor_name = serializers.CharField(source="assessment.vendor.name", read_only=True)
-    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Finding
@@ -141,3 +153,58 @@ class AnswersPutSerializer(serializers.Serializer):
 
 class CompleteSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, help_text="Defaults from the vendor's criticality.")
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An uploaded document's metadata; the file itself is fetched from `download_url`."""
+
+    uploaded_by_name = serializers.CharField(
+        source="uploaded_by.username", read_only=True, default=None, allow_null=True
+    )
+    expired = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "assessment",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "expires_on",
+            "expired",
+            "uploaded_by",
+            "uploaded_by_name",
+            "download_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_expired(self, obj) -> bool:
+        return obj.expires_on is not None and obj.expires_on < timezone.localdate()
+
+    def get_download_url(self, obj) -> str:
+        path = reverse(
+            "assessment-evidence-download", kwargs={"pk": obj.assessment_id, "evidence_id": obj.pk}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    """multipart/form-data: the document and, optionally, the date it stops being valid."""
+
+    file = serializers.FileField(
+        allow_empty_file=False,
+        use_url=False,
+        help_text="PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), plain text (.txt) or CSV (.csv); "
+        "the type is checked by content and must match the extension.",
+    )
+    expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="When the document stops being valid (e.g. a SOC 2 report).",
+    )

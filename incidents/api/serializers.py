@@ -12,7 +12,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     data_categories_exposed = ChoiceListField(DataCategory.choices)
-    reported_by_name = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+    reported_by_name = serializers.CharField(
+        source="reported_by.username", read_only=True, default=None, allow_null=True
+    )
     note = serializers.CharField(
         write_only=True,
         required=False,
@@ -56,7 +58,13 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class IncidentUpdateSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.username", read_only=True, default=None)
+    status_from = serializers.CharField(
+        read_only=True, help_text="Blank unless this entry changed the status."
+    )
+    status_to = serializers.CharField(read_only=True, help_text="Blank unless this entry changed the status.")
+    author_name = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = IncidentUpdate
@@ -67,7 +75,9 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
 class LabResponseSerializer(serializers.ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
-    decided_by_name = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by_name = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
     halt_action = serializers.SerializerMethodField(
         help_text="For a halt decision: the action that suspends the lab's work with the vendor."
     )

@@ -233,13 +233,22 @@ class VendorResource(Resource):
         }
 
     def put_payload(self, obj):
-        return {"name": f"{obj.name} renamed", "category": "compute", "status": "under_review", "parent": None}
+        return {
+            "name": f"{obj.name} renamed",
+            "category": "compute",
+            "status": "under_review",
+            "parent": None,
+        }
 
     def patch_payload(self, obj):
         return {"status": "offboarded"}
 
     def filter_case(self):
-        return {"category": "compute"}, f.VendorFactory(category="compute"), f.VendorFactory(category="software")
+        return (
+            {"category": "compute"},
+            f.VendorFactory(category="compute"),
+            f.VendorFactory(category="software"),
+        )
 
     def search_case(self):
         return "Zephyr", f.VendorFactory(name="Zephyr data"), f.VendorFactory(name="Quartz data")
@@ -253,7 +262,7 @@ class EngagementResource(Resource):
     write_roles = PROCUREMENT
     lab_owned = True
     ordering = "title"
-    list_queries = 4
+    list_queries = 3
     required = "start_date"
     long_text = ("title", 200)
     nul_text = "notes"
@@ -313,7 +322,7 @@ class VendorDependencyResource(Resource):
     model = VendorDependency
     write_roles = PROCUREMENT
     ordering = "created_at"
-    list_queries = 3
+    list_queries = 2
     required = "depends_on"
     long_text = ("description", 10_000)
     nul_text = "description"
@@ -343,7 +352,11 @@ class VendorDependencyResource(Resource):
         return {"shares_data": False}
 
     def filter_case(self):
-        return {"shares_data": "false"}, f.VendorDependencyFactory(shares_data=False), f.VendorDependencyFactory()
+        return (
+            {"shares_data": "false"},
+            f.VendorDependencyFactory(shares_data=False),
+            f.VendorDependencyFactory(),
+        )
 
     def search_case(self):
         wanted = f.VendorDependencyFactory(description="Zephyr subprocessor")
@@ -361,7 +374,7 @@ class IncidentResource(Resource):
     covers = (IncidentUpdate,)  # every status change writes one
     write_roles = SECURITY
     ordering = "records_affected"
-    list_queries = 3
+    list_queries = 2
     required = "discovered_at"
     long_text = ("title", 200)
     nul_text = "description"
@@ -401,7 +414,11 @@ class IncidentResource(Resource):
         return {"severity": "critical"}
 
     def filter_case(self):
-        return {"severity": "critical"}, f.IncidentFactory(severity="critical"), f.IncidentFactory(severity="low")
+        return (
+            {"severity": "critical"},
+            f.IncidentFactory(severity="critical"),
+            f.IncidentFactory(severity="low"),
+        )
 
     def search_case(self):
         return "Zephyr", f.IncidentFactory(title="Zephyr leak"), f.IncidentFactory(title="Quartz leak")
@@ -416,7 +433,7 @@ class IncidentUpdateResource(Resource):
     write_roles = SECURITY
     has_detail = False
     ordering = "created_at"
-    list_queries = 4
+    list_queries = 3
     required = "body"
     long_text = ("body", 10_000)
     nul_text = "body"
@@ -456,7 +473,7 @@ class LabResponseResource(Resource):
     write_roles = SECURITY
     lab_owned = True
     ordering = "decided_at"
-    list_queries = 5
+    list_queries = 4
     required = "reason"
     long_text = ("reason", 10_000)
     nul_text = "reason"
@@ -551,13 +568,16 @@ class QuestionnaireResource(Resource):
     covers = (Question,)  # written and read as the questionnaire's nested questions
     write_roles = SECURITY
     ordering = "name"
-    list_queries = 4
+    list_queries = 3
     required = "name"
     long_text = ("name", 200)
     nul_text = "description"
     unknown_choice = BadField(
         "questions",
-        [{"code": "Q1", "text": "Yes?"}, {"code": "Q2", "text": "So?", "condition": {"question": "Q1", "responses": ["maybe"]}}],
+        [
+            {"code": "Q1", "text": "Yes?"},
+            {"code": "Q2", "text": "So?", "condition": {"question": "Q1", "responses": ["maybe"]}},
+        ],
     )
     wrong_type = BadField("questions", "Q1, Q2")
     not_echoed = frozenset({"questions"})
@@ -596,7 +616,11 @@ class QuestionnaireResource(Resource):
         return {"source": "27036"}, wanted, f.QuestionnaireFactory(source="NIST SP 800-161")
 
     def search_case(self):
-        return "Zephyr", f.QuestionnaireFactory(name="Zephyr review"), f.QuestionnaireFactory(name="Quartz review")
+        return (
+            "Zephyr",
+            f.QuestionnaireFactory(name="Zephyr review"),
+            f.QuestionnaireFactory(name="Quartz review"),
+        )
 
 
 class AssessmentResource(Resource):
@@ -607,7 +631,7 @@ class AssessmentResource(Resource):
     methods = frozenset({"GET", "POST", "PATCH", "DELETE"})
     write_roles = SECURITY
     ordering = "valid_until"
-    list_queries = 3
+    list_queries = 2
     required = "questionnaire"
     long_text = ("notes", 10_000)
     nul_text = "notes"
@@ -644,7 +668,7 @@ class FindingResource(Resource):
     model = Finding
     write_roles = SECURITY
     ordering = "due_on"
-    list_queries = 3
+    list_queries = 2
     required = "title"
     long_text = ("title", 200)
     nul_text = "description"

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from .base import row_counts
-from .resources import WRITABLE, Resource
+from .resources import RESOURCES, WRITABLE, Resource
 
 UNKNOWN_ID = 987654321
 
@@ -112,4 +112,57 @@ def test_an_empty_body_names_every_required_field(world, api_client_for, resourc
     assert response.status_code == 400, response.content
     if r.required:
         assert r.required in response.json()
+    assert row_counts() == before
+
+
+BAD_QUERIES = [
+    {"page": "abc"},
+    {"page": "999"},
+    {"page_size": "abc"},
+    {"page_size": "-3"},
+    {"ordering": "no_such_field,-password"},
+    {"search": "nul\x00byte"},
+    {"search": "%' OR 1=1 --"},
+    {"lab": "not-an-id"},
+    {"vendor": "\x00"},
+    {"status": "\x00"},
+    {"created_at_after": "garbage"},
+    {"discovered_at_before": "9999-99-99"},
+    {"object_id": "1e99"},
+]
+
+
+@pytest.mark.parametrize("resource", [pytest.param(r, id=r.name) for r in RESOURCES])
+def test_bad_query_parameters_never_cause_a_server_error(world, api_client_for, resource):
+    r = resource(world)
+    r.make(world.lab_a)
+    client = api_client_for(world.admin_user)
+    for query in BAD_QUERIES:
+        response = client.get(r.list_url(), query)
+        assert response.status_code in (200, 400, 404), f"{query}: {response.status_code}"
+        assert response["Content-Type"] == "application/json"
+    past_the_end = client.get(r.list_url(), {"page": 999})
+    assert past_the_end.status_code == 404
+    assert past_the_end.json() == {"detail": "Invalid page."}
+    assert client.get(r.list_url(), {"page_size": "abc"}).status_code == 200
+
+
+@pytest.mark.parametrize("resource", [pytest.param(r, id=r.name) for r in RESOURCES if r.has_detail])
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", "99999999999999999999", "-1"])
+def test_a_malformed_id_in_the_path_is_a_json_404(world, admin_api, resource, bad_id):
+    r = resource(world)
+    url = r.detail_url(r.make(world.lab_a)).rsplit("/", 2)[0] + f"/{bad_id}/"
+    for method in ("get", "patch", "delete"):
+        response = getattr(admin_api, method)(url, {})
+        assert response.status_code in (404, 405), f"{method} {url}: {response.status_code}"
+        assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("name", ["incident-updates", "incident-responses"])
+def test_a_child_of_an_unknown_incident_is_404(world, security_api, name):
+    r = next(res for res in RESOURCES if res.name == name)(world)
+    url = r.list_url().replace(f"/{r.incident.pk}/", "/987654321/")
+    before = row_counts()
+    assert security_api.get(url).status_code == 404
+    assert security_api.post(url, r.create_payload(world.lab_a)).status_code == 404
     assert row_counts() == before

@@ -140,7 +140,9 @@ def test_user_password_is_write_only_and_works(world, admin_api, api_client):
     response = admin_api.post(r.list_url(), payload)
     assert response.status_code == 201, response.content
     assert "password" not in response.json()
-    token = api_client.post("/api/auth/token/", {"username": payload["username"], "password": payload["password"]})
+    token = api_client.post(
+        "/api/auth/token/", {"username": payload["username"], "password": payload["password"]}
+    )
     assert token.status_code == 200
 
 

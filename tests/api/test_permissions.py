@@ -84,7 +84,9 @@ def test_permission_matrix(world, role_users, api_client_for, resource, role, sc
             payload = None
         response = getattr(client, method.lower())(url, payload)
         if response.status_code != want:
-            wrong.append(f"{operation} {method} {url}: expected {want}, got {response.status_code} {response.content[:200]!r}")
+            wrong.append(
+                f"{operation} {method} {url}: expected {want}, got {response.status_code} {response.content[:200]!r}"
+            )
         elif want >= 400:
             assert "detail" in response.json() or want == 400, response.content
         if want == 404 and obj is not None:

@@ -12,7 +12,7 @@ from vendors.models import Lab, Vendor, VendorDependency
 
 from .base import row_counts
 
-TODAY = dt.date.today()
+TODAY = timezone.now().date()  # the app judges "the future" in UTC
 
 
 def resolved_incident(vendor, **kwargs):
@@ -26,7 +26,12 @@ def resolved_incident(vendor, **kwargs):
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("resolved", "contained"), ("resolved", "reported"), ("investigating", "reported"), ("closed", "resolved")],
+    [
+        ("resolved", "contained"),
+        ("resolved", "reported"),
+        ("investigating", "reported"),
+        ("closed", "resolved"),
+    ],
 )
 def test_a_backward_status_move_is_409_and_changes_nothing(security_api, vendor_a, start, target):
     incident = f.IncidentFactory(vendor=vendor_a, status=start)
@@ -42,7 +47,9 @@ def test_a_backward_status_move_is_409_and_changes_nothing(security_api, vendor_
 @pytest.mark.parametrize("start", ["resolved", "closed"])
 def test_reopening_to_investigating_clears_resolved_at_and_writes_the_timeline(security_api, vendor_a, start):
     incident = resolved_incident(vendor_a, status=start)
-    response = security_api.patch(f"/api/incidents/{incident.pk}/", {"status": "investigating", "note": "Again."})
+    response = security_api.patch(
+        f"/api/incidents/{incident.pk}/", {"status": "investigating", "note": "Again."}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["resolved_at"] is None
     incident.refresh_from_db()
@@ -88,7 +95,11 @@ def test_creating_an_incident_writes_the_first_timeline_entry(security_api, secu
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["status"], body["attack_vector"], body["reported_by"]) == ("reported", "unknown", security_all.pk)
+    assert (body["status"], body["attack_vector"], body["reported_by"]) == (
+        "reported",
+        "unknown",
+        security_all.pk,
+    )
     entry = IncidentUpdate.objects.get(incident_id=body["id"])
     assert (entry.status_to, entry.author) == ("reported", security_all)
 
@@ -114,7 +125,9 @@ def test_an_incident_cannot_occur_after_it_was_discovered(security_api, vendor_a
 def test_resolved_at_cannot_be_in_the_future(security_api, vendor_a):
     incident = f.IncidentFactory(vendor=vendor_a)
     later = (timezone.now() + dt.timedelta(days=2)).isoformat()
-    response = security_api.patch(f"/api/incidents/{incident.pk}/", {"status": "resolved", "resolved_at": later})
+    response = security_api.patch(
+        f"/api/incidents/{incident.pk}/", {"status": "resolved", "resolved_at": later}
+    )
     assert response.status_code == 400
     assert "resolved_at" in response.json()
 
@@ -144,13 +157,21 @@ def engagement_body(lab, vendor, **changes):
         pytest.param({"status": "ended"}, "end_date", id="ended-without-end-date"),
         pytest.param({"data_disposed_on": "2024-06-01"}, "data_disposed_on", id="disposal-while-active"),
         pytest.param(
-            {"status": "proposed", "data_disposed_on": "2024-06-01"}, "data_disposed_on", id="disposal-proposed"
+            {"status": "proposed", "data_disposed_on": "2024-06-01"},
+            "data_disposed_on",
+            id="disposal-proposed",
         ),
         pytest.param(
-            {"status": "suspended", "data_disposed_on": "2024-04-01"}, "data_disposed_on", id="disposal-before-start"
+            {"status": "suspended", "data_disposed_on": "2024-04-01"},
+            "data_disposed_on",
+            id="disposal-before-start",
         ),
         pytest.param(
-            {"status": "ended", "end_date": "2024-06-01", "data_disposed_on": str(TODAY + dt.timedelta(days=1))},
+            {
+                "status": "ended",
+                "end_date": "2024-06-01",
+                "data_disposed_on": str(TODAY + dt.timedelta(days=1)),
+            },
             "data_disposed_on",
             id="disposal-in-future",
         ),
@@ -235,7 +256,9 @@ def test_lab_names_are_unique_ignoring_case(admin_api, lab_a):
 
 
 def test_a_vendor_country_must_be_iso(procurement_api):
-    response = procurement_api.post("/api/vendors/", {"name": "Nowhere Ltd", "category": "other", "country": "XX"})
+    response = procurement_api.post(
+        "/api/vendors/", {"name": "Nowhere Ltd", "category": "other", "country": "XX"}
+    )
     assert response.status_code == 400
     assert "country" in response.json()
 
@@ -257,7 +280,9 @@ def test_a_dependency_pair_is_unique(procurement_api, vendor_a, vendor_b):
     assert response.status_code == 400
     assert "already exists" in response.json()["depends_on"][0]
     assert VendorDependency.objects.count() == 1
-    reverse = procurement_api.post("/api/vendor-dependencies/", {"vendor": vendor_b.pk, "depends_on": vendor_a.pk})
+    reverse = procurement_api.post(
+        "/api/vendor-dependencies/", {"vendor": vendor_b.pk, "depends_on": vendor_a.pk}
+    )
     assert reverse.status_code == 201  # cycles may exist in the data
 
 
@@ -359,7 +384,10 @@ def test_a_notification_cannot_be_submitted_in_the_future(security_api):
     ("questions", "needle"),
     [
         pytest.param(
-            [{"code": "Q1", "text": "a"}, {"code": "Q2", "text": "b", "condition": {"question": "Q9", "responses": ["yes"]}}],
+            [
+                {"code": "Q1", "text": "a"},
+                {"code": "Q2", "text": "b", "condition": {"question": "Q9", "responses": ["yes"]}},
+            ],
             "Q9",
             id="condition-on-unknown-question",
         ),
@@ -434,7 +462,9 @@ def test_an_oversized_json_body_is_413_json(procurement_api):
     before = row_counts()
     filler = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     response = procurement_api.post(
-        "/api/vendors/", f'{{"name": "Big", "category": "other", "description": "{filler}"}}', content_type="application/json"
+        "/api/vendors/",
+        f'{{"name": "Big", "category": "other", "description": "{filler}"}}',
+        content_type="application/json",
     )
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"

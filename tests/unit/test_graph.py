@@ -84,6 +84,11 @@ def test_group_roots_stop_at_a_repeat_and_give_a_cycle_its_lowest_id():
     assert roots == {5: 5, 6: 5, 7: 5, 8: 5, 9: 9}
 
 
+def test_group_roots_of_a_cycle_entered_from_a_tail_are_the_cycles_lowest_id():
+    # Walking from 1 meets the cycle at 6 first; the group is still named by its lowest id, 5.
+    assert group_roots({1: 6, 6: 5, 5: 6}) == {1: 5, 5: 5, 6: 5}
+
+
 def test_group_roots_treat_an_unknown_parent_as_the_root():
     assert group_roots({2: 99})[2] == 99
 

@@ -1,8 +1,10 @@
 """assessments/scoring.py: the formulas of DESIGN.md section 2, pinned on hand-worked cases (no Django)."""
 
+import gc
 import json
 import math
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -626,6 +628,14 @@ def test_a_fourth_party_reached_by_two_labs_only_indirectly_is_shared():
     assert shared[9].lab_via == {1: (1,), 2: (2,)}
 
 
+def test_a_vendor_engaged_directly_is_no_shared_fourth_party():
+    assert score(reference_world()).shared_dependencies == {}
+    # Lab 2 engages 9 directly and only so; labs 1 and 3 reach it through 1 and 3.
+    inputs = world(engagements=[eng(1, 1, 1), eng(2, 2, 9), eng(3, 3, 3)], dependencies=[(1, 9), (3, 9)])
+    shared = score(inputs).shared_dependencies
+    assert (shared[9].labs_reaching, shared[9].via, shared[9].lab_via) == (2, (1, 3), {1: (1,), 3: (3,)})
+
+
 def test_a_fourth_party_one_lab_reaches_through_two_vendor_groups_is_shared():
     inputs = world(engagements=[eng(1, 1, 1), eng(2, 1, 2)], dependencies=[(1, 9), (2, 3), (3, 9)])
     shared = score(inputs).shared_dependencies
@@ -766,6 +776,48 @@ def test_compute_only_what_is_asked():
     assert result.labs == {}
     assert list(result.shared_dependencies) == [9]
     assert list(score(inputs, vendor_ids=(), lab_ids=[2]).labs) == [2]
+
+
+def test_without_lab_views_labs_skip_their_own_view_and_nothing_else_changes():
+    inputs = random_world(random.Random(7))
+    full = score(inputs)
+    without = score(inputs, lab_views=False)
+    assert without.vendors == full.vendors
+    assert without.shared_dependencies == full.shared_dependencies
+    assert any(lab.vendors for lab in full.labs.values())
+    for lab_id, lab in full.labs.items():
+        assert without.labs[lab_id] == replace(lab, vendors=[])
+
+
+def test_without_lab_views_a_lab_needs_only_its_engagements_and_the_graph():
+    inputs = random_world(random.Random(8))
+    full = score(inputs, lab_views=False)
+    for lab_id in inputs.labs:
+        alone = replace(
+            inputs,
+            labs=(lab_id,),
+            engagements=tuple(e for e in inputs.engagements if e.lab_id == lab_id),
+            incidents=(),
+            assessments=(),
+        )
+        assert score(alone, vendor_ids=(), lab_ids=[lab_id], lab_views=False).labs == {
+            lab_id: full.labs[lab_id]
+        }
+
+
+def test_compute_restores_the_garbage_collector():
+    assert gc.isenabled()
+    score(reference_world())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        score(reference_world())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):
+        score(reference_world(), vendor_ids=[999])
+    assert gc.isenabled()
 
 
 def test_components_are_json_serialisable():

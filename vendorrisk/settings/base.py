@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "django_htmx",
+    "health_check",
     "vendorrisk",
     "vendors",
     "incidents",
@@ -244,6 +245,11 @@ VENDORRISK_ASSESSMENT_VALIDITY_MONTHS = {"critical": 6, "high": 12, "medium": 24
 VENDORRISK_EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vendorrisk@localhost")
 VENDORRISK_ALERT_EMAILS = env.list("ALERT_EMAILS", default=[])
 

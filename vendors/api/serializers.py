@@ -17,7 +17,7 @@ class LabSerializer(serializers.ModelSerializer):
 
 class VendorSerializer(serializers.ModelSerializer):
     parent = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, required=False)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Vendor
@@ -44,7 +44,7 @@ class EngagementSerializer(serializers.ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
-    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None, allow_null=True)
     data_categories = ChoiceListField(DataCategory.choices)
     is_exposing = serializers.BooleanField(read_only=True)
 

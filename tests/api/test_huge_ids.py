@@ -1,0 +1,31 @@
+"""Ids beyond the 64-bit range in filters and paths are a clean 400/404, never a database error."""
+
+import pytest
+
+HUGE = "-289830981792980383125471232"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/engagements/?vendor={HUGE}",
+        f"/api/engagements/?lab={HUGE}",
+        f"/api/notifications/?lab={HUGE}",
+        f"/api/assessments/?vendor={HUGE}",
+        f"/api/findings/?vendor={HUGE}",
+        f"/api/incidents/?vendor={HUGE}",
+        f"/api/vendors/?parent={HUGE}",
+        "/api/findings/?assessment=99999999999999999999999",
+    ],
+)
+def test_out_of_range_ids_in_filters_are_invalid_choices(url):
+    from rest_framework.test import APIClient
+
+    from vendorrisk.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create(username="huge", role="admin"))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "valid choice" in response.content.decode()

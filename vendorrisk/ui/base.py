@@ -1,0 +1,113 @@
+"""Shared pieces of the web views: role checks, filtered/sorted/paginated lists, form errors."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
+
+from vendorrisk.errors import ApplicationError
+from vendorrisk.roles import has_role
+
+PAGE_SIZE = 50
+
+
+def require_roles(roles) -> Callable:
+    """Signed in (else the login page), and one of `roles` (else 403): the server's check behind the buttons."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@dataclass
+class Listing:
+    """A filtered, searched, sorted page of a queryset, and what the template needs to show the controls."""
+
+    filterset: object
+    page: Page
+    sort: str
+    search: str
+
+    @property
+    def rows(self):
+        return self.page.object_list
+
+
+def listing(
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    filterset_class,
+    sorts: Mapping[str, str],
+    default_sort: str,
+    search_fields: tuple[str, ...] = (),
+    page_size: int = PAGE_SIZE,
+) -> Listing:
+    """The list pages' one recipe: the API's FilterSet, `q` search, `sort` from an allow-list, 50 a page.
+
+    Invalid filters show their errors on the form and list nothing (never a 500, never a guess).
+    """
+    params = request.GET.copy()
+    search = params.pop("q", [""])[-1].strip()
+    sort = params.pop("sort", [default_sort])[-1]
+    params.pop("page", None)
+    filterset = filterset_class(params, queryset=queryset, request=request)
+    label_range_inputs(filterset.form)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    if search and search_fields:
+        condition = Q()
+        for field in search_fields:
+            condition |= Q(**{f"{field}__icontains": search})
+        rows = rows.filter(condition)
+    if sort.lstrip("-") not in sorts:
+        sort = default_sort
+    field = sorts[sort.lstrip("-")]
+    order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+    rows = rows.order_by(order, "id")
+    paginator = Paginator(rows, page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    return Listing(filterset=filterset, page=page, sort=sort, search=search)
+
+
+def label_range_inputs(form) -> None:
+    """Range filters render two inputs under one legend: name each, and use the browser's date picker."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.MultiWidget) and len(widget.widgets) == 2:
+            is_date = isinstance(field, forms.DateField | forms.MultiValueField) and "Date" in type(field).__name__
+            for sub, word in zip(widget.widgets, ("from", "to"), strict=True):
+                sub.attrs["aria-label"] = f"{field.label or ''} {word}".strip()
+                sub.attrs["placeholder"] = word
+                if is_date and "IsoDateTime" not in type(field).__name__:
+                    sub.input_type = "date"
+
+
+def add_service_errors(form, exc: Exception) -> None:
+    """Put a service's ValidationError / ApplicationError on the form, each message at its field."""
+    if isinstance(exc, ApplicationError):
+        form.add_error(None, exc.message)
+        return
+    assert isinstance(exc, ValidationError)
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        target = field if field in form.fields else None
+        if field == NON_FIELD_ERRORS:
+            target = None
+        for error in errors:
+            form.add_error(target, error)

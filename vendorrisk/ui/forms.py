@@ -1,0 +1,125 @@
+"""Forms of the web interface. They collect input; the apps' services validate and write it.
+
+ModelForms run the model's `clean` (the same rules the API enforces through the same services), so
+field messages appear next to their fields; choices of labs are cut to the user's labs.
+"""
+
+from django import forms
+
+from incidents.choices import STATUS_ORDER, IncidentStatus, status_move_allowed
+from vendors.choices import DataCategory
+from vendors.models import TEXT_MAX, Engagement
+from vendors.selectors import lab_list, vendor_list
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EngagementForm(forms.ModelForm):
+    data_categories = forms.MultipleChoiceField(
+        choices=DataCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the vendor holds of the lab's.",
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "lab",
+            "vendor",
+            "title",
+            "status",
+            "criticality",
+            "data_sensitivity",
+            "substitutability",
+            "data_categories",
+            "annual_value",
+            "currency",
+            "start_date",
+            "end_date",
+            "data_disposed_on",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "data_disposed_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "end_date": "Required once the engagement has ended.",
+            "data_disposed_on": "Only on a suspended or ended engagement: the day the vendor confirmed "
+            "return or deletion of the data. Until then the engagement still counts as exposure.",
+            "currency": "ISO 4217, e.g. USD or EUR; required with an annual value.",
+            "substitutability": "How hard it would be to replace this vendor.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = lab_list(user=user).order_by("name")
+        self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
+        self.fields["vendor"].label_from_instance = lambda v: v.name
+        self.fields["currency"].widget.attrs.update({"maxlength": 3, "autocomplete": "off"})
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "").upper()
+
+    def service_data(self) -> dict:
+        """The validated values, as the engagement services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class WorkChangeForm(forms.Form):
+    """Halt or resume work at a vendor (the body of the API's suspend / resume actions)."""
+
+    reason = forms.CharField(
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Written on the vendor's open incidents.",
+    )
+    lab = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All my labs", help_text="Only this lab's engagements."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = lab_list(user=user).order_by("name")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", help_text="UTF-8, comma-separated, with the template's header row."
+    )
+
+
+class IncidentStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=())
+    note = forms.CharField(
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Written on the timeline with the status change.",
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in IncidentStatus.choices
+            if value != current and status_move_allowed(current, value)
+        ]
+
+    @staticmethod
+    def has_moves(current: str) -> bool:
+        return any(v != current and status_move_allowed(current, v) for v in STATUS_ORDER)
+
+
+class IncidentUpdateForm(forms.Form):
+    body = forms.CharField(
+        label="Update", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), strip=True
+    )

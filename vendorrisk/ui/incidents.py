@@ -1,0 +1,128 @@
+"""Incident pages: the list, and one incident with its impact, timeline, status changes and deadlines."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from incidents import services as incident_services
+from incidents.selectors import (
+    incident_get,
+    incident_impact,
+    incident_list,
+    incident_update_list,
+    lab_response_list,
+    notification_list,
+)
+from vendorrisk.errors import ApplicationError
+from vendorrisk.roles import SECURITY_WRITERS, has_role
+
+from .base import listing, require_roles
+from .filters import IncidentListFilterSet
+from .forms import IncidentStatusForm, IncidentUpdateForm
+from .reads import next_deadlines
+
+SEVERITY_RANK = Case(
+    When(severity="low", then=Value(0)),
+    When(severity="medium", then=Value(1)),
+    When(severity="high", then=Value(2)),
+    When(severity="critical", then=Value(3)),
+    output_field=IntegerField(),
+)
+STATUS_RANK = Case(
+    *(
+        When(status=s, then=Value(k))
+        for k, s in enumerate(["reported", "investigating", "contained", "resolved", "closed"])
+    ),
+    output_field=IntegerField(),
+)
+INCIDENT_SORTS = {
+    "title": "title",
+    "vendor": "vendor__name",
+    "severity": "severity_rank",
+    "status": "status_rank",
+    "discovered_at": "discovered_at",
+    "occurred_at": "occurred_at",
+    "records": "records_affected",
+}
+
+
+@login_required
+def incident_list_view(request):
+    queryset = incident_list(user=request.user).annotate(severity_rank=SEVERITY_RANK, status_rank=STATUS_RANK)
+    page = listing(
+        request,
+        queryset,
+        filterset_class=IncidentListFilterSet,
+        sorts=INCIDENT_SORTS,
+        default_sort="-discovered_at",
+        search_fields=("title", "description", "vendor__name", "external_id"),
+    )
+    rows = list(page.rows)
+    deadlines = next_deadlines(request.user, [i.id for i in rows])
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"listing": page, "rows": [(i, deadlines.get(i.id)) for i in rows], "sort": page.sort},
+    )
+
+
+@login_required
+def incident_detail(request, pk, *, status_form=None, update_form=None, status=200):
+    user = request.user
+    incident = incident_get(user=user, pk=pk)
+    impact = incident_impact(user=user, incident=incident)
+    shown_labs = len(impact["labs"])
+    may_write = has_role(user, SECURITY_WRITERS)
+    context = {
+        "incident": incident,
+        "impact": impact,
+        "other_labs": max(0, impact["labs_exposed_total"] - shown_labs),
+        "updates": list(incident_update_list(user=user, incident=incident)),
+        "responses": list(lab_response_list(user=user, incident=incident).order_by("lab__name", "id")),
+        "notifications": list(
+            notification_list(user=user).filter(incident=incident).order_by("due_at", "id")
+        ),
+        "may_write": may_write,
+        "status_form": (status_form or IncidentStatusForm(current=incident.status)) if may_write else None,
+        "update_form": (update_form or IncidentUpdateForm()) if may_write else None,
+    }
+    return render(request, "incidents/incident_detail.html", context, status=status)
+
+
+@require_POST
+@require_roles(SECURITY_WRITERS)
+def incident_status(request, pk):
+    incident = incident_get(user=request.user, pk=pk)
+    form = IncidentStatusForm(request.POST, current=incident.status)
+    if not form.is_valid():
+        return incident_detail(request, pk, status_form=form, status=400)
+    try:
+        incident_services.incident_update(
+            actor=request.user,
+            instance=incident,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+    except (ValidationError, ApplicationError) as exc:
+        form.add_error(None, getattr(exc, "message", None) or "; ".join(exc.messages))
+        return incident_detail(request, pk, status_form=form, status=409)
+    messages.success(request, f"Status changed to {form.cleaned_data['status']}.")
+    return redirect("ui:incident-detail", pk=pk)
+
+
+@require_POST
+@require_roles(SECURITY_WRITERS)
+def incident_add_update(request, pk):
+    incident = incident_get(user=request.user, pk=pk)
+    form = IncidentUpdateForm(request.POST)
+    if not form.is_valid():
+        return incident_detail(request, pk, update_form=form, status=400)
+    incident_services.incident_update_create(
+        actor=request.user, incident=incident, body=form.cleaned_data["body"]
+    )
+    messages.success(request, "Update added to the timeline.")
+    return redirect(reverse("ui:incident-detail", args=[pk]) + "#timeline")
