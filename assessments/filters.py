@@ -1,7 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from vendorrisk.filters import ModelChoiceFilter, ModelMultipleChoiceFilter, scoped_queryset
+from vendorrisk.filters import BooleanFilter, ModelChoiceFilter, ModelMultipleChoiceFilter, scoped_queryset
 from vendors.choices import Severity, VendorCategory
 from vendors.models import Vendor
 
@@ -28,7 +28,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
     )
     valid_until = django_filters.DateFromToRangeFilter()
     completed_at = django_filters.IsoDateTimeFromToRangeFilter()
-    current = django_filters.BooleanFilter(method="filter_current", label="Completed and still valid")
+    current = BooleanFilter(method="filter_current", label="Completed and still valid")
 
     class Meta:
         model = Assessment
@@ -56,7 +56,7 @@ class FindingFilterSet(django_filters.FilterSet):
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices)
     due_on = django_filters.DateFromToRangeFilter()
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past its due date")
+    overdue = BooleanFilter(method="filter_overdue", label="Open and past its due date")
 
     class Meta:
         model = Finding
@@ -74,7 +74,7 @@ class EvidenceFilterSet(django_filters.FilterSet):
     vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))
     content_type = django_filters.CharFilter()
     expires_on = django_filters.DateFromToRangeFilter()
-    expired = django_filters.BooleanFilter(method="filter_expired", label="Past its expiry date")
+    expired = BooleanFilter(method="filter_expired", label="Past its expiry date")
 
     class Meta:
         model = Evidence

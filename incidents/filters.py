@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vendorrisk.filters import (
+    BooleanFilter,
     ChoiceListContainsFilter,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
@@ -39,7 +40,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     occurred_at = django_filters.IsoDateTimeFromToRangeFilter()
     source = django_filters.CharFilter()
     external_id = django_filters.CharFilter()
-    open = django_filters.BooleanFilter(method="filter_open", label="Open (not resolved or closed)")
+    open = BooleanFilter(method="filter_open", label="Open (not resolved or closed)")
 
     class Meta:
         model = Incident

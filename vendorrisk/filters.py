@@ -1,6 +1,7 @@
 """Filter building blocks shared by every app's FilterSets (API, UI and selectors use the same ones)."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -53,6 +54,29 @@ class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, yes/no); anything else is an error, not a silently ignored filter."""
+
+    widget = forms.TextInput  # the default select widget maps unknown values to None before we see them
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes", "on"):
+            return True
+        if text in ("false", "0", "no", "off"):
+            return False
+        raise ValidationError("Enter true or false.")
+
+    def validate(self, value) -> None:
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class ChoiceListContainsFilter(django_filters.MultipleChoiceFilter):

@@ -1,6 +1,7 @@
 import django_filters
 
 from vendorrisk.filters import (
+    BooleanFilter,
     ChoiceListContainsFilter,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
@@ -82,7 +83,7 @@ class EngagementFilterSet(django_filters.FilterSet):
 class VendorDependencyFilterSet(django_filters.FilterSet):
     vendor = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
     depends_on = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
-    shares_data = django_filters.BooleanFilter()
+    shares_data = BooleanFilter()
 
     class Meta:
         model = VendorDependency

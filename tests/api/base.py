@@ -19,6 +19,7 @@ from django.db import models
 from .resources import Resource, World, iso
 
 APPS = ("vendorrisk", "vendors", "incidents", "assessments")
+ALL_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def result_ids(response) -> list[int]:
@@ -79,6 +80,16 @@ def assert_saved(resource: Resource, body: dict, payload: dict) -> models.Model:
     return row
 
 
+def needs(*what: str):
+    """Mark a CRUD test as needing HTTP methods (or "detail", a detail route) of its resource."""
+
+    def mark(test):
+        test.needs = what
+        return test
+
+    return mark
+
+
 class CRUDTests:
     """Subclasses set `resource`; every test below adapts to what the resource declares."""
 
@@ -103,9 +114,16 @@ class CRUDTests:
             return api_client_for(world.viewer_all)
         return api_client_for(world.security_all if "security" in roles else world.admin_user)
 
-    def need(self, method: str) -> None:
-        if not self.resource.allows(method):
-            pytest.skip(f"{self.resource.name} does not allow {method}")
+    @pytest.fixture(autouse=True)
+    def _skip_what_the_resource_lacks(self, request):
+        """Skip before any fixture builds rows: a test marked @needs(...) the resource does not offer."""
+        for need in getattr(request.function, "needs", ()):
+            if need == "detail" and not self.resource.has_detail:
+                pytest.skip(f"{self.resource.name} has no detail route")
+            elif need == "a missing method" and self.resource.methods >= ALL_WRITES:
+                pytest.skip(f"{self.resource.name} allows every method")
+            elif need not in ("detail", "a missing method") and not self.resource.allows(need):
+                pytest.skip(f"{self.resource.name} does not allow {need}")
 
     # --- reads ---
     @pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
@@ -128,17 +146,15 @@ class CRUDTests:
         assert body["count"] >= 3
         assert body["next"] is not None
 
+    @needs("detail")
     def test_retrieve(self, r, reader_api):
-        if not r.has_detail:
-            pytest.skip("no detail route")
         obj = r.make()
         response = reader_api.get(r.detail_url(obj))
         assert response.status_code == 200, response.content
         assert response.json()["id"] == obj.pk
 
+    @needs("detail")
     def test_unknown_id_is_404(self, r, reader_api):
-        if not r.has_detail:
-            pytest.skip("no detail route")
         obj = r.make()
         url = r.detail_url(obj).replace(f"/{obj.pk}/", "/987654321/")
         response = reader_api.get(url)
@@ -146,8 +162,8 @@ class CRUDTests:
         assert "detail" in response.json()
 
     # --- writes ---
+    @needs("POST")
     def test_create_writes_the_row_and_an_audit_entry(self, r, world, writer, writer_api):
-        self.need("POST")
         payload = r.create_payload(world.lab_a)
         before = r.model.objects.count()
         response = writer_api.post(r.list_url(), payload)
@@ -157,8 +173,8 @@ class CRUDTests:
         if r.audited:
             assert audit_entries(r.model, row.pk, LogEntry.Action.CREATE, writer).exists()
 
+    @needs("PUT")
     def test_put_replaces_the_row(self, r, writer, writer_api):
-        self.need("PUT")
         obj = r.make()
         payload = r.put_payload(obj)
         response = writer_api.put(r.detail_url(obj), payload)
@@ -167,8 +183,8 @@ class CRUDTests:
         if r.audited:
             assert audit_entries(r.model, obj.pk, LogEntry.Action.UPDATE, writer).exists()
 
+    @needs("PATCH")
     def test_patch_changes_only_the_given_fields(self, r, writer, writer_api):
-        self.need("PATCH")
         obj = r.make()
         payload = r.patch_payload(obj)
         before = r.model.objects.count()
@@ -180,8 +196,8 @@ class CRUDTests:
         if r.audited:
             assert audit_entries(r.model, obj.pk, LogEntry.Action.UPDATE, writer).exists()
 
+    @needs("DELETE")
     def test_delete_removes_the_row(self, r, writer, writer_api):
-        self.need("DELETE")
         obj = r.make()
         response = writer_api.delete(r.detail_url(obj))
         assert response.status_code == 204, response.content
@@ -189,11 +205,10 @@ class CRUDTests:
         if r.audited:
             assert audit_entries(r.model, obj.pk, LogEntry.Action.DELETE, writer).exists()
 
+    @needs("a missing method")
     def test_methods_it_does_not_allow_are_405(self, r, world, api_client_for):
         client = api_client_for(world.admin_user)
-        missing = sorted({"POST", "PUT", "PATCH", "DELETE"} - r.methods)
-        if not missing:
-            pytest.skip("allows every method")
+        missing = sorted(ALL_WRITES - r.methods)
         obj = r.make()
         before = row_counts()
         for method in missing:

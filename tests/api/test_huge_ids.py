@@ -29,3 +29,24 @@ def test_out_of_range_ids_in_filters_are_invalid_choices(url):
     response = client.get(url)
     assert response.status_code == 400
     assert "valid choice" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/findings/?overdue=maybe",
+        "/api/incidents/?open=perhaps",
+        "/api/vendor-dependencies/?shares_data=x",
+    ],
+)
+def test_an_invalid_true_false_filter_is_a_400(url):
+    from rest_framework.test import APIClient
+
+    from vendorrisk.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create(username="bool", role="admin"))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "true or false" in response.content.decode()

@@ -88,7 +88,9 @@ def label_range_inputs(form) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.MultiWidget) and len(widget.widgets) == 2:
-            is_date = isinstance(field, forms.DateField | forms.MultiValueField) and "Date" in type(field).__name__
+            is_date = (
+                isinstance(field, forms.DateField | forms.MultiValueField) and "Date" in type(field).__name__
+            )
             for sub, word in zip(widget.widgets, ("from", "to"), strict=True):
                 sub.attrs["aria-label"] = f"{field.label or ''} {word}".strip()
                 sub.attrs["placeholder"] = word

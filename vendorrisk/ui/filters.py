@@ -8,7 +8,9 @@ import django_filters
 
 from assessments.api.score_views import BANDS
 from assessments.filters import AssessmentFilterSet, FindingFilterSet
+from assessments.models import Assessment
 from incidents.filters import IncidentFilterSet
+from vendorrisk.filters import scoped_queryset
 from vendors.filters import EngagementFilterSet, LabFilterSet, VendorFilterSet
 
 from .reads import only_overdue
@@ -60,5 +62,10 @@ class AssessmentListFilterSet(AssessmentFilterSet):
         return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
 
 
+def _assessments(request):
+    # The choice labels name the vendor and questionnaire: load them with the choices, not per option.
+    return scoped_queryset(Assessment)(request).select_related("vendor", "questionnaire")
+
+
 class FindingListFilterSet(FindingFilterSet):
-    pass
+    assessment = django_filters.ModelChoiceFilter(queryset=_assessments)

@@ -1,11 +1,14 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 
 from vendorrisk.api_base import ServiceModelViewSet
 from vendorrisk.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS
 
-from .. import selectors, services
+from .. import csv_import, selectors, services
 from ..filters import EngagementFilterSet, LabFilterSet, VendorDependencyFilterSet, VendorFilterSet
 from .serializers import (
     EngagementSerializer,
@@ -95,6 +98,39 @@ class VendorViewSet(ServiceModelViewSet):
         )
 
 
+class CSVParser(BaseParser):
+    """A raw CSV body (`Content-Type: text/csv`): handed to the importer as bytes."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read() if stream is not None else b""
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(allow_null=True, help_text="Line in the file (the header is line 1).")
+    column = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    read = serializers.IntegerField(help_text="Rows read (blank lines are not rows).")
+    created = serializers.IntegerField(
+        help_text="Engagements created (0 on a dry run or when any row is bad)."
+    )
+    valid = serializers.IntegerField(help_text="Rows that passed every check.")
+    errors = ImportErrorSerializer(many=True)
+    error_count = serializers.IntegerField(help_text="All problems found (at most 1000 are listed).")
+    dry_run = serializers.BooleanField()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The CSV file (same columns as the web template).")
+
+
+TRUE_VALUES, FALSE_VALUES = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+
+
 class EngagementViewSet(ServiceModelViewSet):
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilterSet
@@ -114,6 +150,57 @@ class EngagementViewSet(ServiceModelViewSet):
     update_service = services.engagement_update
     delete_service = services.engagement_delete
     write_roles = PROCUREMENT_WRITERS
+
+    @extend_schema(
+        operation_id="engagements_import",
+        request={"text/csv": OpenApiTypes.BINARY, "multipart/form-data": ImportUploadSerializer},
+        parameters=[
+            OpenApiParameter(
+                "dry_run", OpenApiTypes.BOOL, description="Check every row and write nothing.", required=False
+            )
+        ],
+        responses={
+            200: OpenApiResponse(ImportReportSerializer, description="Dry run: every row is valid."),
+            201: OpenApiResponse(ImportReportSerializer, description="Every row was created."),
+            400: OpenApiResponse(
+                ImportReportSerializer, description="At least one row is bad: nothing was written."
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[CSVParser, MultiPartParser],
+        filter_backends=[],
+        pagination_class=None,
+        serializer_class=ImportReportSerializer,
+    )
+    def import_csv(self, request):
+        """Create engagements from a CSV (all or nothing): the same importer as the web page."""
+        dry_run = str(request.query_params.get("dry_run", "")).strip().lower()
+        if dry_run not in TRUE_VALUES | FALSE_VALUES:
+            raise serializers.ValidationError({"dry_run": ["Must be true or false."]})
+        if isinstance(request.data, bytes | str):
+            content = request.data
+        else:
+            upload = request.data.get("file")
+            if upload is None or isinstance(upload, str):
+                raise serializers.ValidationError(
+                    {
+                        "file": [
+                            "Send the CSV as the body (Content-Type: text/csv) or as a multipart field `file`."
+                        ]
+                    }
+                )
+            content = upload.read()
+        result = csv_import.run_import(content, user=request.user, dry_run=dry_run in TRUE_VALUES)
+        if not result.ok:
+            code = status.HTTP_400_BAD_REQUEST
+        else:
+            code = status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
+        return Response(result.as_dict(), status=code)
 
 
 class VendorDependencyViewSet(ServiceModelViewSet):

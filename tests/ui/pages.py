@@ -1,0 +1,51 @@
+"""Every page of the web interface, as (name, url builder, who may open it) for the generic tests."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ALL = frozenset({"viewer", "procurement", "security", "admin"})
+PROCUREMENT = frozenset({"procurement", "admin"})
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: Callable
+    roles: frozenset = ALL
+    queries: int | None = None  # pinned count for a Lab A viewer (procurement for procurement pages)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PAGES = [
+    Page("dashboard", lambda w: "/"),
+    Page("ranked-vendors", lambda w: "/dashboard/ranked-vendors/"),
+    Page("vendor-list", lambda w: "/vendors/"),
+    Page(
+        "vendor-list-filtered", lambda w: f"/vendors/?band=high&band=critical&lab={w.lab_a.id}&sort=-labs&q=a"
+    ),
+    Page("vendor-detail", lambda w: f"/vendors/{w.meridian.id}/"),
+    Page("vendor-detail-fourth-party", lambda w: f"/vendors/{w.pi.id}/"),
+    Page("vendor-score", lambda w: f"/vendors/{w.meridian.id}/score/"),
+    Page("vendor-score-compact", lambda w: f"/vendors/{w.meridian.id}/score/?compact=1"),
+    Page("lab-list", lambda w: "/labs/"),
+    Page("lab-detail", lambda w: f"/labs/{w.lab_a.id}/"),
+    Page("lab-concentration", lambda w: f"/labs/{w.lab_a.id}/concentration/"),
+    Page("engagement-list", lambda w: "/engagements/"),
+    Page("engagement-list-filtered", lambda w: f"/engagements/?status=active&lab={w.lab_a.id}&sort=-vendor"),
+    Page("engagement-detail", lambda w: f"/engagements/{w.meridian_a.id}/"),
+    Page("engagement-export", lambda w: "/engagements/export.csv"),
+    Page("engagement-template", lambda w: "/engagements/import/template.csv"),
+    Page("engagement-create", lambda w: "/engagements/new/", PROCUREMENT),
+    Page("engagement-edit", lambda w: f"/engagements/{w.meridian_a.id}/edit/", PROCUREMENT),
+    Page("engagement-import", lambda w: "/engagements/import/", PROCUREMENT),
+    Page("incident-list", lambda w: "/incidents/"),
+    Page("incident-detail", lambda w: f"/incidents/{w.incident.id}/"),
+    Page("assessment-list", lambda w: "/assessments/"),
+    Page("assessment-overdue", lambda w: "/assessments/?overdue=true"),
+    Page("assessment-detail", lambda w: f"/assessments/{w.assessment.id}/"),
+    Page("finding-list", lambda w: "/findings/?overdue=true"),
+    Page("network", lambda w: "/network/"),
+    Page("network-lab", lambda w: f"/network/?lab={w.lab_a.id}"),
+]

@@ -1,0 +1,73 @@
+"""Every page answers in a pinned number of queries, the same with 1 or 4 more of every kind of row.
+
+Measured as a Lab A user (the most limited reader: the count includes the query for the user's labs;
+procurement's own pages as Lab A's procurement user). `grow` adds vendors, engagements, dependencies,
+incidents, timeline entries, notifications, assessments, findings and score history, so a missing
+select_related or a query per row shows up as a difference.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .conftest import grow
+from .pages import PAGES
+
+PINNED = {
+    "dashboard": 19,
+    "ranked-vendors": 3,
+    "vendor-list": 8,
+    "vendor-list-filtered": 9,
+    "vendor-detail": 19,
+    "vendor-detail-fourth-party": 19,
+    "vendor-score": 9,
+    "vendor-score-compact": 7,
+    "lab-list": 6,
+    "lab-detail": 14,
+    "lab-concentration": 8,
+    "engagement-list": 7,
+    "engagement-list-filtered": 8,
+    "engagement-detail": 11,
+    "engagement-export": 5,
+    "engagement-template": 2,
+    "engagement-create": 5,
+    "engagement-edit": 6,
+    "engagement-import": 2,
+    "incident-list": 7,
+    "incident-detail": 10,
+    "assessment-list": 6,
+    "assessment-overdue": 6,
+    "assessment-detail": 7,
+    "finding-list": 6,
+    "network": 9,
+    "network-lab": 9,
+}
+
+
+def count(client, url) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_page_query_count_is_pinned_and_independent_of_data_size(
+    page, world, viewer_lab_a, procurement_lab_a, client_for
+):
+    user = viewer_lab_a if "viewer" in page.roles else procurement_lab_a
+    client = client_for(user)
+    grow(world, 1)
+    few, few_sql = count(client, page.url(world))
+    grow(world, 4)
+    many, many_sql = count(client, page.url(world))
+    assert few == many, f"{page.name}: {few} → {many} queries\n" + "\n".join(many_sql)
+    assert many == PINNED[page.name], f"{page.name}: pinned {PINNED[page.name]}, now {many}:\n" + "\n".join(
+        many_sql
+    )
+
+
+def test_every_page_has_a_pinned_count():
+    assert {p.name for p in PAGES} == set(PINNED)
