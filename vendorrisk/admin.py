@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from vendors.models import Lab
 
@@ -27,16 +27,35 @@ class UserAdminForm(UserChangeForm):
             self.fields["labs"].initial = self.instance.labs.all()
 
     def clean(self):
-        data = super().clean()
-        role, all_labs, labs = data.get("role"), data.get("all_labs"), data.get("labs")
-        if role and role != "admin" and not all_labs and not labs:
-            self.add_error("labs", "A non-admin user needs all labs or at least one lab.")
-        return data
+        return check_lab_limits(self, super().clean())
+
+
+def check_lab_limits(form, data):
+    role, all_labs, labs = data.get("role"), data.get("all_labs"), data.get("labs")
+    if role and role != "admin" and not all_labs and not labs:
+        form.add_error("labs", "A non-admin user needs all labs or at least one lab.")
+    return data
+
+
+class UserAdminAddForm(AdminUserCreationForm):
+    labs = forms.ModelMultipleChoiceField(
+        queryset=Lab.objects.all(),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple("labs", is_stacked=False),
+    )
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "role", "all_labs"]
+
+    def clean(self):
+        return check_lab_limits(self, super().clean())
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserAdminForm
+    add_form = UserAdminAddForm
     list_display = ["username", "email", "role", "all_labs", "is_active", "last_login"]
     list_filter = ["role", "all_labs", "is_active"]
     search_fields = ["username", "email", "first_name", "last_name"]
@@ -48,7 +67,21 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2", "role", "all_labs"]})
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "role",
+                    "all_labs",
+                    "labs",
+                ],
+            },
+        )
     ]
 
     def save_related(self, request, form, formsets, change):

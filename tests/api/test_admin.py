@@ -121,3 +121,23 @@ def test_the_user_admin_refuses_a_non_admin_without_labs(admin_client, viewer_la
     assert response.status_code == 200
     assert "labs" in response.context["adminform"].form.errors
     assert viewer_lab_a.labs.count() == 1
+
+
+def test_the_user_admin_add_page_refuses_a_non_admin_without_labs_and_saves_lab_limits(admin_client, lab_a):
+    from vendorrisk.models import User
+
+    url = reverse("admin:vendorrisk_user_add")
+    body = {
+        "username": "newbie",
+        "usable_password": "true",
+        "password1": "a-long-pass-phrase-9",
+        "password2": "a-long-pass-phrase-9",
+        "role": "viewer",
+    }
+    response = admin_client.post(url, body)
+    assert response.status_code == 200
+    assert "needs all labs or at least one lab" in response.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
+    response = admin_client.post(url, {**body, "labs": [lab_a.id]})
+    assert response.status_code == 302
+    assert list(User.objects.get(username="newbie").labs.all()) == [lab_a]
