@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -17,6 +18,26 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         queryset = super().get_queryset()
         request = self.context.get("request")
         return scope(queryset, request.user if request else None)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class RelatedNameField(serializers.ReadOnlyField):
+    """A related object's display name beside its id (`vendor_name`), null when the relation is empty.
+
+    Unlike CharField(source="owner.username", default=None), it is present in PATCH responses too.
+    """
+
+    def __init__(self, path: str, **kwargs):
+        self.path = path.split(".")
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        for part in self.path:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value() if callable(value) else value
 
 
 class ChoiceListField(serializers.ListField):

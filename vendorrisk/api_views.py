@@ -12,7 +12,7 @@ from vendors.models import Lab
 from vendors.scoping import visible_lab_ids
 
 from . import accounts
-from .api_base import ServiceModelViewSet
+from .api_base import RelatedNameField, ServiceModelViewSet
 from .roles import ADMIN_ONLY, AUDIT_READERS, Role
 
 User = get_user_model()
@@ -73,7 +73,7 @@ class UserViewSet(ServiceModelViewSet):
 class AuditEntrySerializer(serializers.ModelSerializer):
     object_type = serializers.SerializerMethodField()
     action = serializers.SerializerMethodField()
-    actor_name = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
+    actor_name = RelatedNameField("actor.username")
     changes = serializers.JSONField(source="changes_dict", read_only=True)
 
     class Meta:

@@ -49,6 +49,11 @@ def api_exception_handler(exc, context):
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
         return Response({"detail": "Internal error. It has been logged."}, status=500)
+    if response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, list):
+        # Errors are always an object: a list-shaped body (a list item's errors, a query-parameter
+        # check) is named, so clients and the schema see one shape.
+        key = "items" if any(isinstance(item, dict) for item in response.data) else "non_field_errors"
+        response.data = {key: response.data}
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and getattr(exc, "wait", None):
         response["Retry-After"] = str(int(exc.wait) + 1)
     return response

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
+from vendorrisk.api_base import ChoiceListField, RelatedNameField, ScopedPrimaryKeyRelatedField
 from vendors.models import Vendor
 
 from ..choices import AssessmentStatus, Rating, Response
@@ -76,9 +76,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     questionnaire = ScopedPrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     questionnaire_name = serializers.CharField(source="questionnaire.__str__", read_only=True)
-    assessor_name = serializers.CharField(
-        source="assessor.username", read_only=True, default=None, allow_null=True
-    )
+    assessor_name = RelatedNameField("assessor.username")
     status = serializers.ChoiceField(
         choices=AssessmentStatus.choices,
         required=False,
@@ -119,7 +117,7 @@ class FindingSerializer(serializers.ModelSerializer):
     assessment = ScopedPrimaryKeyRelatedField(queryset=Assessment.objects.all())
     vendor = serializers.IntegerField(source="assessment.vendor_id", read_only=True)
     vendor_name = serializers.CharField(source="assessment.vendor.name", read_only=True)
-    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None, allow_null=True)
+    owner_name = RelatedNameField("owner.username")
 
     class Meta:
         model = Finding
@@ -158,9 +156,7 @@ class CompleteSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     """An uploaded document's metadata; the file itself is fetched from `download_url`."""
 
-    uploaded_by_name = serializers.CharField(
-        source="uploaded_by.username", read_only=True, default=None, allow_null=True
-    )
+    uploaded_by_name = RelatedNameField("uploaded_by.username")
     expired = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
+from vendorrisk.api_base import ChoiceListField, RelatedNameField, ScopedPrimaryKeyRelatedField
 from vendors.choices import DataCategory
 from vendors.models import Lab, Vendor
 
@@ -12,9 +12,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     data_categories_exposed = ChoiceListField(DataCategory.choices)
-    reported_by_name = serializers.CharField(
-        source="reported_by.username", read_only=True, default=None, allow_null=True
-    )
+    reported_by_name = RelatedNameField("reported_by.username")
     note = serializers.CharField(
         write_only=True,
         required=False,
@@ -62,9 +60,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Blank unless this entry changed the status."
     )
     status_to = serializers.CharField(read_only=True, help_text="Blank unless this entry changed the status.")
-    author_name = serializers.CharField(
-        source="author.username", read_only=True, default=None, allow_null=True
-    )
+    author_name = RelatedNameField("author.username")
 
     class Meta:
         model = IncidentUpdate
@@ -75,9 +71,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
 class LabResponseSerializer(serializers.ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
-    decided_by_name = serializers.CharField(
-        source="decided_by.username", read_only=True, default=None, allow_null=True
-    )
+    decided_by_name = RelatedNameField("decided_by.username")
     halt_action = serializers.SerializerMethodField(
         help_text="For a halt decision: the action that suspends the lab's work with the vendor."
     )

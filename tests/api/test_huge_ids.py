@@ -50,3 +50,28 @@ def test_an_invalid_true_false_filter_is_a_400(url):
     response = client.get(url)
     assert response.status_code == 400
     assert "true or false" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_related_names_are_present_and_null_in_patch_responses(vendor_a):
+    from rest_framework.test import APIClient
+
+    from vendorrisk.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create(username="patcher", role="admin"))
+    body = client.patch(f"/api/vendors/{vendor_a.id}/", {"description": "x"}).json()
+    assert "parent_name" in body and body["parent_name"] is None
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_search_is_a_400_with_an_object_body():
+    from rest_framework.test import APIClient
+
+    from vendorrisk.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create(username="nul", role="admin"))
+    response = client.get("/api/assessments/?search=a%00b")
+    assert response.status_code == 400
+    assert isinstance(response.json(), dict)

@@ -182,19 +182,19 @@ def engagement_import(request):
             )
             return redirect("ui:engagement-list")
         context.update(_preview(result, stored["name"], None))
-        return render(request, "engagements/engagement_import.html", context, status=400)
+        return render(request, "engagements/engagement_import.html", context)
 
     form = ImportUploadForm(request.POST, request.FILES)
     context["form"] = form
     if not form.is_valid():
-        return render(request, "engagements/engagement_import.html", context, status=400)
+        return render(request, "engagements/engagement_import.html", context)
     upload = form.cleaned_data["file"]
     if upload.size > MAX_UI_IMPORT_BYTES:
         form.add_error(
             "file",
             f"The file is larger than {MAX_UI_IMPORT_BYTES // (1024 * 1024)} MB; import it in parts or through the API.",
         )
-        return render(request, "engagements/engagement_import.html", context, status=400)
+        return render(request, "engagements/engagement_import.html", context)
     content = upload.read()
     result = csv_import.parse(content, user=request.user)
     digest = None
@@ -206,7 +206,7 @@ def engagement_import(request):
             "content": content.decode("utf-8-sig"),
         }
     context.update(_preview(result, upload.name, digest))
-    return render(request, "engagements/engagement_import.html", context, status=200 if result.ok else 400)
+    return render(request, "engagements/engagement_import.html", context)
 
 
 def _preview(result: csv_import.ImportResult, name: str, digest: str | None) -> dict:

@@ -71,7 +71,7 @@ def incident_list_view(request):
 
 
 @login_required
-def incident_detail(request, pk, *, status_form=None, update_form=None, status=200):
+def incident_detail(request, pk, *, status_form=None, update_form=None):
     user = request.user
     incident = incident_get(user=user, pk=pk)
     impact = incident_impact(user=user, incident=incident)
@@ -90,7 +90,7 @@ def incident_detail(request, pk, *, status_form=None, update_form=None, status=2
         "status_form": (status_form or IncidentStatusForm(current=incident.status)) if may_write else None,
         "update_form": (update_form or IncidentUpdateForm()) if may_write else None,
     }
-    return render(request, "incidents/incident_detail.html", context, status=status)
+    return render(request, "incidents/incident_detail.html", context)
 
 
 @require_POST
@@ -99,7 +99,7 @@ def incident_status(request, pk):
     incident = incident_get(user=request.user, pk=pk)
     form = IncidentStatusForm(request.POST, current=incident.status)
     if not form.is_valid():
-        return incident_detail(request, pk, status_form=form, status=400)
+        return incident_detail(request, pk, status_form=form)
     try:
         incident_services.incident_update(
             actor=request.user,
@@ -109,7 +109,7 @@ def incident_status(request, pk):
         )
     except (ValidationError, ApplicationError) as exc:
         form.add_error(None, getattr(exc, "message", None) or "; ".join(exc.messages))
-        return incident_detail(request, pk, status_form=form, status=409)
+        return incident_detail(request, pk, status_form=form)
     messages.success(request, f"Status changed to {form.cleaned_data['status']}.")
     return redirect("ui:incident-detail", pk=pk)
 
@@ -120,7 +120,7 @@ def incident_add_update(request, pk):
     incident = incident_get(user=request.user, pk=pk)
     form = IncidentUpdateForm(request.POST)
     if not form.is_valid():
-        return incident_detail(request, pk, update_form=form, status=400)
+        return incident_detail(request, pk, update_form=form)
     incident_services.incident_update_create(
         actor=request.user, incident=incident, body=form.cleaned_data["body"]
     )

@@ -27,4 +27,4 @@ def network(request):
         "graph": charts.layered_graph(graph, column_titles=NETWORK_COLUMNS),
         "stats": stats,
     }
-    return render(request, "network.html", context, status=400 if error else 200)
+    return render(request, "network.html", context)

@@ -131,11 +131,9 @@ def _work_change(request, pk, *, verb: str):
     form = WorkChangeForm(request.POST, user=request.user)
     if not form.is_valid():
         for field, errors in form.errors.items():
+            label = form[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(
-                    request,
-                    f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "),
-                )
+                messages.error(request, f"{label}: {error}" if label else error)
         return redirect("ui:vendor-detail", pk=vendor.pk)
     data = {"reason": form.cleaned_data["reason"], "lab": form.cleaned_data.get("lab")}
     try:

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField
+from vendorrisk.api_base import ChoiceListField, RelatedNameField, ScopedPrimaryKeyRelatedField
 
 from ..choices import DataCategory, Regime
 from ..models import TEXT_MAX, Engagement, Lab, Vendor, VendorDependency
@@ -17,7 +17,7 @@ class LabSerializer(serializers.ModelSerializer):
 
 class VendorSerializer(serializers.ModelSerializer):
     parent = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, required=False)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    parent_name = RelatedNameField("parent.name")
 
     class Meta:
         model = Vendor
@@ -44,7 +44,7 @@ class EngagementSerializer(serializers.ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
-    owner_name = serializers.CharField(source="owner.username", read_only=True, default=None, allow_null=True)
+    owner_name = RelatedNameField("owner.username")
     data_categories = ChoiceListField(DataCategory.choices)
     is_exposing = serializers.BooleanField(read_only=True)
 
