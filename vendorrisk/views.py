@@ -18,6 +18,7 @@ from vendors.models import Vendor
 from vendors.selectors import engagement_list, lab_list, vendor_list
 
 from .ui import charts
+from .ui.base import fragment
 from .ui.reads import next_deadlines, overdue_assessments
 
 TOP_VENDORS = 10
@@ -44,7 +45,7 @@ def ranked_vendors(user) -> dict:
     return {"ranked": rows, "ranked_stale": any(r.stale for r in rows)}
 
 
-@login_required
+@fragment
 def ranked_vendors_fragment(request):
     """The ranked-vendors panel alone: the dashboard polls it every 2 s while a score is recalculating."""
     return render(request, "partials/ranked_vendors.html", ranked_vendors(request.user))

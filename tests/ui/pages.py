@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 ALL = frozenset({"viewer", "procurement", "security", "admin"})
 PROCUREMENT = frozenset({"procurement", "admin"})
+SECURITY = frozenset({"security", "admin"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ PAGES = [
     Page("engagement-import", lambda w: "/engagements/import/", PROCUREMENT),
     Page("incident-list", lambda w: "/incidents/"),
     Page("incident-detail", lambda w: f"/incidents/{w.incident.id}/"),
+    Page("incident-create", lambda w: "/incidents/new/", SECURITY),
     Page("assessment-list", lambda w: "/assessments/"),
     Page("assessment-overdue", lambda w: "/assessments/?overdue=true"),
     Page("assessment-detail", lambda w: f"/assessments/{w.assessment.id}/"),

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from vendorrisk.errors import ApplicationError
 from vendorrisk.roles import has_role
@@ -31,6 +33,20 @@ def require_roles(roles) -> Callable:
         return wrapped
 
     return decorator
+
+
+def fragment(view) -> Callable:
+    """A polled htmx fragment: signed out, tell htmx to load the sign-in page instead of swapping it in."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if getattr(request, "htmx", False):
+                return HttpResponse(status=204, headers={"HX-Redirect": f"{settings.LOGIN_URL}?next=/"})
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @dataclass

@@ -246,8 +246,11 @@ def layered_graph(graph: Graph, *, column_titles: Iterable[str] = ()) -> dict | 
         c2 = x2 - bend if x2 > x1 else x2 + bend
         edges.append({"d": f"M{x1},{y1} C{c1},{y1} {c2},{y2} {x2},{y2}", "css": css})
     rows = max(len(nodes) for nodes in columns.values())
+    loops = any(
+        boxes[a]["x"] == boxes[b]["x"] for a, b, _ in graph.edges if a in boxes and b in boxes and a != b
+    )
     return {
-        "width": left + len(order) * (node_w + gap_x) - gap_x + 16,
+        "width": left + len(order) * (node_w + gap_x) - gap_x + (64 if loops else 16),
         "height": top + rows * (node_h + gap_y) + 8,
         "boxes": list(boxes.values()),
         "edges": edges,

@@ -7,6 +7,7 @@ field messages appear next to their fields; choices of labs are cut to the user'
 from django import forms
 
 from incidents.choices import STATUS_ORDER, IncidentStatus, status_move_allowed
+from incidents.models import Incident
 from vendors.choices import DataCategory
 from vendors.models import TEXT_MAX, Engagement
 from vendors.selectors import lab_list, vendor_list
@@ -71,6 +72,64 @@ class EngagementForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         """The validated values, as the engagement services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class IncidentForm(forms.ModelForm):
+    data_categories_exposed = forms.MultipleChoiceField(
+        choices=DataCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Data exposed",
+    )
+    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https", label="Source URL")
+
+    class Meta:
+        model = Incident
+        fields = [
+            "vendor",
+            "title",
+            "severity",
+            "status",
+            "attack_vector",
+            "data_exposure",
+            "data_categories_exposed",
+            "records_affected",
+            "occurred_at",
+            "discovered_at",
+            "vendor_confirmed_at",
+            "source_url",
+            "description",
+        ]
+        widgets = {
+            "occurred_at": DateTimeInput(),
+            "discovered_at": DateTimeInput(),
+            "vendor_confirmed_at": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "occurred_at": "Occurred at (UTC)",
+            "discovered_at": "Discovered at (UTC)",
+            "vendor_confirmed_at": "Vendor confirmed at (UTC)",
+        }
+        help_texts = {
+            "occurred_at": "When it happened, if known: exposure is judged at this time (else at discovery).",
+            "vendor_confirmed_at": "Starts the regulators' clocks when no lab recorded its own awareness.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
+        self.fields["vendor"].label_from_instance = lambda v: v.name
+
+    def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from incidents import services as incident_services
@@ -19,10 +20,11 @@ from incidents.selectors import (
 )
 from vendorrisk.errors import ApplicationError
 from vendorrisk.roles import SECURITY_WRITERS, has_role
+from vendors.selectors import vendor_list
 
-from .base import listing, require_roles
+from .base import add_service_errors, listing, require_roles
 from .filters import IncidentListFilterSet
-from .forms import IncidentStatusForm, IncidentUpdateForm
+from .forms import IncidentForm, IncidentStatusForm, IncidentUpdateForm
 from .reads import next_deadlines
 
 SEVERITY_RANK = Case(
@@ -91,6 +93,24 @@ def incident_detail(request, pk, *, status_form=None, update_form=None):
         "update_form": (update_form or IncidentUpdateForm()) if may_write else None,
     }
     return render(request, "incidents/incident_detail.html", context)
+
+
+@require_roles(SECURITY_WRITERS)
+def incident_create(request):
+    initial = {"discovered_at": timezone.now().replace(second=0, microsecond=0)}
+    vendor_id = request.GET.get("vendor", "")
+    if vendor_id.isdigit():
+        initial["vendor"] = vendor_list(user=request.user).filter(pk=int(vendor_id)).first()
+    form = IncidentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = incident_services.incident_create(actor=request.user, **form.service_data())
+        except (ValidationError, ApplicationError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Incident “{incident.title}” logged. Scores are recalculating.")
+            return redirect("ui:incident-detail", pk=incident.pk)
+    return render(request, "incidents/incident_form.html", {"form": form})
 
 
 @require_POST

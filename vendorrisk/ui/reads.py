@@ -166,8 +166,26 @@ def vendor_direct_dependencies(vendor: Vendor) -> tuple[list[VendorDependency], 
     return [d for d in rows if d.vendor_id == vendor.id], [d for d in rows if d.depends_on_id == vendor.id]
 
 
-NETWORK_COLUMNS = ("Labs", "Vendors", "Fourth parties (1 hop)", "2 hops", "3 hops")
+NETWORK_COLUMNS = ("Labs", "Vendors", "Their providers", "Providers' providers", "Further down the chain")
 MAX_NETWORK_NODES = 400
+
+
+def data_flow_levels(vendors: set[int], edges: dict[int, list[int]]) -> dict[int, int]:
+    """A column per vendor so that data flows left to right: a vendor sits right of those passing it
+    data (longest path, capped at 3 steps, so cycles end too)."""
+    level = dict.fromkeys(vendors, 0)
+    for _ in range(MAX_HOPS):
+        moved = False
+        for a, targets in edges.items():
+            if a not in level:
+                continue
+            for b in targets:
+                if b in level and b != a and level[b] < min(level[a] + 1, MAX_HOPS):
+                    level[b] = min(level[a] + 1, MAX_HOPS)
+                    moved = True
+        if not moved:
+            break
+    return level
 
 
 def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
@@ -190,13 +208,11 @@ def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
             links[(lab_id, vendor_id)] = criticality
     direct = {v for _, v in links}
     edges = edges_near(direct, downstream=True) if direct else {}
-    hops: dict[int, int] = dict.fromkeys(direct, 0)
+    reached = set(direct)
     for v in direct:
-        for w, path in shortest_paths(v, edges, MAX_HOPS).items():
-            k = len(path) - 1
-            if w not in hops or k < hops[w]:
-                hops[w] = k
-    names = dict(Vendor.objects.filter(id__in=hops).values_list("id", "name")) if hops else {}
+        reached |= set(shortest_paths(v, edges, MAX_HOPS))
+    names = dict(Vendor.objects.filter(id__in=reached).values_list("id", "name")) if reached else {}
+    levels = data_flow_levels(reached, edges)
     graph = Graph()
     for x in labs:
         graph.add(
@@ -208,20 +224,20 @@ def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
                 css="node-lab",
             )
         )
-    for w, k in hops.items():
-        graph.add(vendor_node(w, names, 1 + k, "node-direct" if k == 0 else "node-fourth"))
+    for w in reached:
+        graph.add(vendor_node(w, names, 1 + levels[w], "node-direct" if w in direct else "node-fourth"))
     for (lab_id, vendor_id), criticality in sorted(links.items()):
         graph.edges.append((f"l{lab_id}", f"v{vendor_id}", f"edge-engagement edge-{criticality}"))
     for a, targets in sorted(edges.items()):
-        if a not in hops:
+        if a not in reached:
             continue
         for b in sorted(targets):
-            if b in hops:
+            if b in reached:
                 graph.edges.append((f"v{a}", f"v{b}", "edge-data"))
     stats = {
         "labs": len(labs),
         "vendors": len(direct),
-        "fourth_parties": sum(1 for k in hops.values() if k > 0),
+        "fourth_parties": len(reached - direct),
         "engagement_links": len(links),
         "truncated": False,
     }

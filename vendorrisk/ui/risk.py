@@ -6,7 +6,6 @@ from assessments import selectors as score_selectors
 from assessments.api.score_views import lab_concentration_dict
 from assessments.models import VendorScore
 from vendors.models import Engagement, Lab, Vendor
-from vendors.scoping import visible_lab_ids
 
 
 def _plural(n: int, word: str) -> str:
@@ -125,7 +124,3 @@ def lab_concentration_view(user, lab: Lab) -> dict:
     data["vendor_rows"] = [{**v, "name": names.get(v["vendor"], "")} for v in data["vendors"]]
     data["row"] = row
     return data
-
-
-def can_see_all_labs(user) -> bool:
-    return visible_lab_ids(user) is None

@@ -30,6 +30,7 @@ urlpatterns = [
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
     path("engagements/<int:pk>/edit/", engagements.engagement_edit, name="engagement-edit"),
     path("incidents/", incidents.incident_list_view, name="incident-list"),
+    path("incidents/new/", incidents.incident_create, name="incident-create"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/status/", incidents.incident_status, name="incident-status"),
     path("incidents/<int:pk>/updates/", incidents.incident_add_update, name="incident-add-update"),

@@ -23,7 +23,7 @@ from vendors.selectors import (
 )
 
 from . import charts
-from .base import listing
+from .base import fragment, listing
 from .filters import LabListFilterSet, VendorListFilterSet
 from .forms import WorkChangeForm
 from .reads import lab_incident_exposure, vendor_direct_dependencies, vendor_neighbourhood
@@ -114,7 +114,7 @@ def _may_halt(user) -> bool:
     return has_role(user, SECURITY_WRITERS)
 
 
-@login_required
+@fragment
 def vendor_score_fragment(request, pk):
     """The score panel alone (htmx polls it every 2 s while the score is recalculating)."""
     vendor = vendor_get(user=request.user, pk=pk)
@@ -194,25 +194,18 @@ def lab_list_view(request):
         search_fields=("name", "description"),
     )
     rows = list(page.rows)
-    top_ids = {
-        c.top_vendor_id
-        for c in (getattr(lab, "concentration", None) for lab in rows)
-        if c is not None and c.top_vendor_id
-    }
-    names = (
-        dict(vendor_list(user=request.user).filter(id__in=top_ids).values_list("id", "name"))
-        if top_ids
-        else {}
-    )
-    items = []
-    for lab in rows:
-        concentration = getattr(lab, "concentration", None)
-        top = (
-            names.get(concentration.top_vendor_id, "")
-            if concentration and concentration.top_vendor_id
-            else ""
-        )
-        items.append({"lab": lab, "c": concentration, "top_name": top})
+    concentrations = [getattr(lab, "concentration", None) for lab in rows]
+    ids = {i for c in concentrations if c is not None for i in (c.top_vendor_id, c.spof_vendor_id) if i}
+    names = dict(vendor_list(user=request.user).filter(id__in=ids).values_list("id", "name")) if ids else {}
+    items = [
+        {
+            "lab": lab,
+            "c": c,
+            "top_name": names.get(c.top_vendor_id, "") if c else "",
+            "spof_name": names.get(c.spof_vendor_id, "") if c else "",
+        }
+        for lab, c in zip(rows, concentrations, strict=True)
+    ]
     return render(request, "vendors/lab_list.html", {"listing": page, "items": items, "sort": page.sort})
 
 
@@ -231,7 +224,7 @@ def lab_detail(request, pk):
     return render(request, "vendors/lab_detail.html", context)
 
 
-@login_required
+@fragment
 def lab_concentration_fragment(request, pk):
     """The concentration panel alone (polled every 2 s while the lab is recalculating)."""
     lab = lab_get(user=request.user, pk=pk)

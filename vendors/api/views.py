@@ -163,8 +163,10 @@ class EngagementViewSet(ServiceModelViewSet):
             200: OpenApiResponse(ImportReportSerializer, description="Dry run: every row is valid."),
             201: OpenApiResponse(ImportReportSerializer, description="Every row was created."),
             400: OpenApiResponse(
-                ImportReportSerializer, description="At least one row is bad: nothing was written."
+                ImportReportSerializer,
+                description="At least one row (or the request: `dry_run`, `file`) is bad: nothing was written.",
             ),
+            415: OpenApiResponse(description="Send text/csv or multipart/form-data."),
         },
     )
     @action(
@@ -181,18 +183,15 @@ class EngagementViewSet(ServiceModelViewSet):
         """Create engagements from a CSV (all or nothing): the same importer as the web page."""
         dry_run = str(request.query_params.get("dry_run", "")).strip().lower()
         if dry_run not in TRUE_VALUES | FALSE_VALUES:
-            raise serializers.ValidationError({"dry_run": ["Must be true or false."]})
+            return self._request_error("dry_run", "Must be true or false.")
         if isinstance(request.data, bytes | str):
             content = request.data
         else:
             upload = request.data.get("file")
             if upload is None or isinstance(upload, str):
-                raise serializers.ValidationError(
-                    {
-                        "file": [
-                            "Send the CSV as the body (Content-Type: text/csv) or as a multipart field `file`."
-                        ]
-                    }
+                return self._request_error(
+                    "file",
+                    "Send the CSV as the body (Content-Type: text/csv) or as a multipart field `file`.",
                 )
             content = upload.read()
         result = csv_import.run_import(content, user=request.user, dry_run=dry_run in TRUE_VALUES)
@@ -201,6 +200,13 @@ class EngagementViewSet(ServiceModelViewSet):
         else:
             code = status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
         return Response(result.as_dict(), status=code)
+
+    @staticmethod
+    def _request_error(field: str, reason: str) -> Response:
+        """A request the importer cannot start on: the same row report, naming the parameter."""
+        report = csv_import.ImportResult()
+        report.error(None, field, reason)
+        return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
 
 
 class VendorDependencyViewSet(ServiceModelViewSet):
