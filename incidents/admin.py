@@ -19,6 +19,8 @@ class IncidentAdmin(admin.ModelAdmin):
     date_hierarchy = "discovered_at"
     list_select_related = ["vendor"]
     inlines = [IncidentUpdateInline]
+    # Links to the admin "Imports" page (vendorrisk/admin_imports.py, routed by QuestionnaireAdmin).
+    change_list_template = "admin/imports/change_list.html"
 
 
 @admin.register(IncidentUpdate)

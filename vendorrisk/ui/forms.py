@@ -182,3 +182,23 @@ class IncidentUpdateForm(forms.Form):
     body = forms.CharField(
         label="Update", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), strip=True
     )
+
+
+class AssessmentCreateForm(forms.Form):
+    """Start an assessment of a vendor against a questionnaire (the service validates and writes it)."""
+
+    vendor = forms.ModelChoiceField(queryset=None)
+    questionnaire = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        from assessments.selectors import questionnaire_list
+
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
+        self.fields["vendor"].label_from_instance = lambda v: v.name
+        self.fields["questionnaire"].queryset = questionnaire_list(user=user)
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(help_text="PDF, image, Office document or plain text; checked by its content.")
+    expires_on = forms.DateField(required=False, widget=DateInput(), help_text="When the document lapses.")

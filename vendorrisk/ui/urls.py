@@ -36,6 +36,13 @@ urlpatterns = [
     path("incidents/<int:pk>/updates/", incidents.incident_add_update, name="incident-add-update"),
     path("assessments/", assessments.assessment_list_view, name="assessment-list"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
+    path("assessments/new/", assessments.assessment_create, name="assessment-create"),
+    path("assessments/<int:pk>/answer/", assessments.assessment_answer, name="assessment-answer"),
+    path("assessments/<int:pk>/answers/", assessments.assessment_answer_save, name="assessment-answer-save"),
+    path("assessments/<int:pk>/complete/", assessments.assessment_complete, name="assessment-complete"),
+    path(
+        "assessments/<int:pk>/evidence/", assessments.assessment_evidence_upload, name="assessment-evidence"
+    ),
     path("findings/", assessments.finding_list_view, name="finding-list"),
     path("network/", network.network, name="network"),
 ]

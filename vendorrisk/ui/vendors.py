@@ -23,6 +23,7 @@ from vendors.selectors import (
 )
 
 from . import charts
+from .assessments import current_assessment
 from .base import fragment, listing
 from .filters import LabListFilterSet, VendorListFilterSet
 from .forms import WorkChangeForm
@@ -93,6 +94,7 @@ def vendor_detail(request, pk):
             "3 hops",
         ],
     )
+    assessments = list(assessment_list(user=user).filter(vendor=vendor).order_by("-id"))
     context = {
         "vendor": vendor,
         "score": score,
@@ -100,7 +102,8 @@ def vendor_detail(request, pk):
         "history_chart": charts.score_history([(h.computed_at, float(h.score), h.band) for h in history]),
         "engagements": list(engagement_list(user=user).filter(vendor=vendor).order_by("lab__name", "id")),
         "incidents": list(incident_list(user=user).filter(vendor=vendor).order_by("-discovered_at", "-id")),
-        "assessments": list(assessment_list(user=user).filter(vendor=vendor).order_by("-id")),
+        "assessments": assessments,
+        "current_assessment": current_assessment(assessments),
         "depends_on": depends_on,
         "dependents": dependents,
         "graph": graph,
