@@ -9,6 +9,7 @@ from django import forms
 from incidents.choices import STATUS_ORDER, IncidentStatus, status_move_allowed
 from incidents.models import Incident
 from vendors.choices import DataCategory
+from vendors.csv_import import COLUMNS as ENGAGEMENT_COLUMNS
 from vendors.models import TEXT_MAX, Engagement
 from vendors.selectors import lab_list, vendor_list
 
@@ -30,22 +31,7 @@ class EngagementForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = [
-            "lab",
-            "vendor",
-            "title",
-            "status",
-            "criticality",
-            "data_sensitivity",
-            "substitutability",
-            "data_categories",
-            "annual_value",
-            "currency",
-            "start_date",
-            "end_date",
-            "data_disposed_on",
-            "notes",
-        ]
+        fields = list(ENGAGEMENT_COLUMNS)  # the same columns as the CSV import and export
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
