@@ -1,7 +1,13 @@
 import django_filters
 from django.utils import timezone
 
-from vendorrisk.filters import BooleanFilter, ModelChoiceFilter, ModelMultipleChoiceFilter, scoped_queryset
+from vendorrisk.filters import (
+    BooleanFilter,
+    DateTimeRangeFilter,
+    ModelChoiceFilter,
+    ModelMultipleChoiceFilter,
+    scoped_queryset,
+)
 from vendors.choices import Severity, VendorCategory
 from vendors.models import Vendor
 
@@ -27,7 +33,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         field_name="vendor__category", choices=VendorCategory.choices
     )
     valid_until = django_filters.DateFromToRangeFilter()
-    completed_at = django_filters.IsoDateTimeFromToRangeFilter()
+    completed_at = DateTimeRangeFilter()
     current = BooleanFilter(method="filter_current", label="Completed and still valid")
 
     class Meta:

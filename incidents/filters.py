@@ -5,6 +5,7 @@ from django.utils import timezone
 from vendorrisk.filters import (
     BooleanFilter,
     ChoiceListContainsFilter,
+    DateTimeRangeFilter,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
     scoped_queryset,
@@ -36,8 +37,8 @@ class IncidentFilterSet(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(
         field_name="vendor__category", choices=VendorCategory.choices
     )
-    discovered_at = django_filters.IsoDateTimeFromToRangeFilter()
-    occurred_at = django_filters.IsoDateTimeFromToRangeFilter()
+    discovered_at = DateTimeRangeFilter()
+    occurred_at = DateTimeRangeFilter()
     source = django_filters.CharFilter()
     external_id = django_filters.CharFilter()
     open = BooleanFilter(method="filter_open", label="Open (not resolved or closed)")
@@ -66,7 +67,7 @@ class IncidentFilterSet(django_filters.FilterSet):
 
 
 class IncidentUpdateFilterSet(django_filters.FilterSet):
-    created_at = django_filters.IsoDateTimeFromToRangeFilter()
+    created_at = DateTimeRangeFilter()
 
     class Meta:
         model = IncidentUpdate
@@ -88,7 +89,7 @@ class NotificationFilterSet(django_filters.FilterSet):
     regime = django_filters.MultipleChoiceFilter(choices=Regime.choices)
     stage = django_filters.MultipleChoiceFilter(choices=NotificationStage.choices)
     status = django_filters.MultipleChoiceFilter(choices=NotificationStatus.choices, method="filter_status")
-    due_at = django_filters.IsoDateTimeFromToRangeFilter()
+    due_at = DateTimeRangeFilter()
 
     class Meta:
         model = Notification

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from rest_framework import serializers, viewsets
 
-from vendorrisk.filters import ModelChoiceFilter
+from vendorrisk.filters import DateTimeRangeFilter, ModelChoiceFilter
 from vendors.models import Lab
 from vendors.scoping import visible_lab_ids
 
@@ -107,7 +107,7 @@ class AuditFilterSet(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(
         choices=[("create", "create"), ("update", "update"), ("delete", "delete")], method="filter_action"
     )
-    timestamp = django_filters.IsoDateTimeFromToRangeFilter()
+    timestamp = DateTimeRangeFilter()
 
     class Meta:
         model = LogEntry

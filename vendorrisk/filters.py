@@ -1,5 +1,7 @@
 """Filter building blocks shared by every app's FilterSets (API, UI and selectors use the same ones)."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -77,6 +79,19 @@ class StrictNullBooleanField(forms.NullBooleanField):
 
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
+
+
+class UTCIsoDateTimeRangeField(django_filters.fields.IsoDateTimeRangeField):
+    """ISO datetimes with any UTC offset, compared in UTC (PostgreSQL rejects offsets beyond ±15:59)."""
+
+    def compress(self, data_list):
+        if data_list:
+            data_list = [value.astimezone(UTC) if value is not None else None for value in data_list]
+        return super().compress(data_list)
+
+
+class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    field_class = UTCIsoDateTimeRangeField
 
 
 class ChoiceListContainsFilter(django_filters.MultipleChoiceFilter):

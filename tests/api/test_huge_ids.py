@@ -75,3 +75,15 @@ def test_a_nul_byte_in_search_is_a_400_with_an_object_body():
     response = client.get("/api/assessments/?search=a%00b")
     assert response.status_code == 400
     assert isinstance(response.json(), dict)
+
+
+@pytest.mark.django_db
+def test_datetime_filters_accept_any_utc_offset():
+    from rest_framework.test import APIClient
+
+    from vendorrisk.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create(username="tz", role="admin"))
+    response = client.get("/api/incidents/?occurred_at_before=3025-07-02T14%3A08%3A12.16%2B22%3A00")
+    assert response.status_code == 200

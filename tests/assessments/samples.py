@@ -38,15 +38,22 @@ CONTENT_TYPES_XML = (
 )
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    # A fixed timestamp keeps the bytes (and so the test ids) the same in every xdist worker.
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def office(*parts: str, content_types: bool = True) -> bytes:
     """A ZIP package with the given parts (and [Content_Types].xml unless told otherwise)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if content_types:
-            archive.writestr("[Content_Types].xml", CONTENT_TYPES_XML)
-        archive.writestr("_rels/.rels", "<Relationships/>")
+            archive.writestr(_entry("[Content_Types].xml"), CONTENT_TYPES_XML)
+        archive.writestr(_entry("_rels/.rels"), "<Relationships/>")
         for part in parts:
-            archive.writestr(part, "<document/>")
+            archive.writestr(_entry(part), "<document/>")
     return buffer.getvalue()
 
 
