@@ -103,18 +103,20 @@ def load_inputs(vendor_ids: Iterable[int], lab_ids: Iterable[int]) -> scoring.Sc
             .exclude(vendor_id__in=up_region)
             .values_list(*ENGAGEMENT_COLUMNS)
         )
-    direct = {row[2] for row in engagements}
-    down_edges = _edges_near(direct | vendor_ids, downstream=True)
-    region = direct | vendor_ids | set(down_edges) | {v for t in down_edges.values() for v in t}
+    # A vendor's harms need only the paths that end at it (the upstream edges just loaded); its incidents
+    # and a lab's look-through need the edges downstream of the vendor and of the lab's direct vendors.
+    lab_direct = {row[2] for row in engagements if row[1] in lab_ids}
+    down_edges = _edges_near(lab_direct | vendor_ids, downstream=True)
+    edges = {(a, b) for a, targets in down_edges.items() for b in targets}
+    edges |= {(vendor, depends_on) for depends_on, vendors in upstream.items() for vendor in vendors}
+    region = up_region | lab_direct | {v for edge in edges for v in edge}
     incident_region = set(vendor_ids)
     frontier = set(vendor_ids)
     for _ in range(MAX_HOPS):
         frontier = {b for a in frontier for b in down_edges.get(a, ())} - incident_region
         incident_region |= frontier
     dependencies = [
-        scoring.DependencyIn(vendor_id=a, depends_on_id=b, shares_data=True)
-        for a, targets in sorted(down_edges.items())
-        for b in sorted(targets)
+        scoring.DependencyIn(vendor_id=a, depends_on_id=b, shares_data=True) for a, b in sorted(edges)
     ]
     incidents = [
         scoring.IncidentIn(*row)
