@@ -226,18 +226,37 @@ def _trim_lab_components(components: dict) -> dict:
     }
 
 
-def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
-    existing = {
-        s.vendor_id: s
-        for s in VendorScore.objects.filter(vendor_id__in=vendor_ids).only("vendor_id", *VENDOR_FIELDS)
+def _store_rows(model, history_model, key: str, values_by_id: dict, watched: list[str], causes, now) -> int:
+    """Upsert the current rows; write a history row (with its causes) where a watched value changed."""
+    previous = {
+        getattr(row, f"{key}_id"): row
+        for row in model.objects.filter(**{f"{key}_id__in": values_by_id}).only(f"{key}_id", *watched)
     }
+    rows, history = [], []
+    for pk, values in sorted(values_by_id.items()):
+        rows.append(model(**{f"{key}_id": pk}, **values))
+        old = previous.get(pk)
+        if old is None or any(getattr(old, f) != values[f] for f in watched):
+            cause_list, count = _causes_for(causes, pk)
+            history.append(
+                history_model(
+                    **{f"{key}_id": pk},
+                    causes=cause_list,
+                    cause_count=count,
+                    computed_at=now,
+                    **{f: values[f] for f in watched},
+                )
+            )
+    if rows:
+        _upsert(model, rows, key, list(next(iter(values_by_id.values()))))
+    history_model.objects.bulk_create(history, batch_size=1000)
+    return len(history)
+
+
+def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
     alive = set(Vendor.objects.filter(id__in=vendor_ids).values_list("id", flat=True))
-    creates, updates, history = [], [], []
-    for vendor_id in sorted(alive):
-        out = result.vendors.get(vendor_id)
-        if out is None:
-            continue
-        values = {
+    values_by_id = {
+        vendor_id: {
             "score": Decimal(str(out.score)).quantize(Decimal("0.1")),
             "band": out.band,
             "impact": out.impact,
@@ -251,45 +270,10 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
             "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
             "computed_at": now,
         }
-        row = existing.get(vendor_id)
-        changed = row is None or any(getattr(row, f) != values[f] for f in VENDOR_FIELDS)
-        if row is None:
-            creates.append(VendorScore(vendor_id=vendor_id, **values))
-        else:
-            for f, v in values.items():
-                setattr(row, f, v)
-            updates.append(row)
-        if changed:
-            cause_list, count = _causes_for(causes, vendor_id)
-            history.append(
-                VendorScoreHistory(
-                    vendor_id=vendor_id,
-                    causes=cause_list,
-                    cause_count=count,
-                    computed_at=now,
-                    **{f: values[f] for f in VENDOR_FIELDS},
-                )
-            )
-    _upsert(
-        VendorScore,
-        creates + updates,
-        "vendor",
-        [
-            "score",
-            "band",
-            "impact",
-            "likelihood",
-            "lab_equivalents",
-            "labs_exposed",
-            "base_likelihood",
-            "assessment_id",
-            "components",
-            "lab_harms",
-            "own_views",
-            "computed_at",
-        ],
-    )
-    VendorScoreHistory.objects.bulk_create(history, batch_size=1000)
+        for vendor_id, out in result.vendors.items()
+        if vendor_id in alive
+    }
+    history = _store_rows(VendorScore, VendorScoreHistory, "vendor", values_by_id, VENDOR_FIELDS, causes, now)
 
     shared = result.shared_dependencies
     SharedDependency.objects.filter(vendor_id__in=vendor_ids).exclude(vendor_id__in=shared.keys()).delete()
@@ -305,20 +289,13 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
         if vendor_id in alive
     ]
     _upsert(SharedDependency, rows, "vendor", ["labs_reaching", "via", "lab_via", "computed_at"])
-    return len(history)
+    return history
 
 
 def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, now) -> int:
-    existing = {
-        c.lab_id: c for c in LabConcentration.objects.filter(lab_id__in=lab_ids).only("lab_id", *LAB_FIELDS)
-    }
     alive = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True))
-    creates, updates, history = [], [], []
-    for lab_id in sorted(alive):
-        out = result.labs.get(lab_id)
-        if out is None:
-            continue
-        values = {
+    values_by_id = {
+        lab_id: {
             "hhi": out.hhi,
             "hhi_look_through": out.hhi_look_through,
             "band": out.band,
@@ -331,45 +308,12 @@ def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, 
             "components": _trim_lab_components(out.components),
             "computed_at": now,
         }
-        row = existing.get(lab_id)
-        changed = row is None or any(getattr(row, f) != values[f] for f in LAB_FIELDS)
-        if row is None:
-            creates.append(LabConcentration(lab_id=lab_id, **values))
-        else:
-            for f, v in values.items():
-                setattr(row, f, v)
-            updates.append(row)
-        if changed:
-            cause_list, count = _causes_for(causes, lab_id)
-            history.append(
-                LabConcentrationHistory(
-                    lab_id=lab_id,
-                    causes=cause_list,
-                    cause_count=count,
-                    computed_at=now,
-                    **{f: values[f] for f in LAB_FIELDS},
-                )
-            )
-    _upsert(
-        LabConcentration,
-        creates + updates,
-        "lab",
-        [
-            "hhi",
-            "hhi_look_through",
-            "band",
-            "top_vendor_id",
-            "top_share",
-            "effective_providers",
-            "spof_vendor_id",
-            "spof_share",
-            "groups",
-            "components",
-            "computed_at",
-        ],
+        for lab_id, out in result.labs.items()
+        if lab_id in alive
+    }
+    return _store_rows(
+        LabConcentration, LabConcentrationHistory, "lab", values_by_id, LAB_FIELDS, causes, now
     )
-    LabConcentrationHistory.objects.bulk_create(history, batch_size=1000)
-    return len(history)
 
 
 def _upsert(model, rows: list, key: str, fields: list[str]) -> None:

@@ -30,8 +30,11 @@ class ImportCommand(BaseCommand):
             help="Import the valid records and list the invalid ones, instead of failing the whole import.",
         )
 
+    importer_class: type[Importer]
+
     def importer(self, path: Path, options: dict) -> Importer:
-        raise NotImplementedError
+        """The importer for this file; commands set `importer_class` or override this."""
+        return self.importer_class(path)
 
     def handle(self, *args, **options) -> None:
         path = Path(options["path"])

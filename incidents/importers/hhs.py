@@ -234,24 +234,12 @@ class HhsImporter(Importer):
 
 
 class _HhsBase(Importer):
-    OWNED = (
-        "title",
-        "description",
-        "severity",
-        "data_exposure",
-        "data_categories_exposed",
-        "records_affected",
-        "occurred_at",
-        "discovered_at",
-        "source_url",
-    )
-
     def __init__(self, path: Path):
         self.path = path
 
     def prepare(self, report: ImportReport) -> None:
         self.vendors = VendorDirectory()
-        self.incidents = IncidentStore(SOURCE, owned=self.OWNED)
+        self.incidents = IncidentStore(SOURCE)
         # New rows are inserted together at the end (see bulk.py: through the services these files
         # took 10-15 s); updates of existing incidents still go through incident_update.
         self.bulk = BulkCreate(SOURCE)

@@ -150,23 +150,11 @@ def _parse_moment(value, field: str) -> datetime:
 
 
 class HibpImporter(Importer):
-    OWNED = (
-        "title",
-        "description",
-        "severity",
-        "data_exposure",
-        "data_categories_exposed",
-        "records_affected",
-        "occurred_at",
-        "discovered_at",
-        "source_url",
-    )
-
     def __init__(self, path: str | Path):
         self.path = Path(path)
 
     def prepare(self, report: ImportReport) -> None:
-        self.incidents = IncidentStore(SOURCE, owned=self.OWNED)
+        self.incidents = IncidentStore(SOURCE)
         self.vendors_by_domain: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for pk, name, website in (
             Vendor.objects.exclude(website="").order_by("id").values_list("id", "name", "website")

@@ -13,6 +13,7 @@ columns) always fails the import, `skip_invalid` or not.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -105,22 +106,24 @@ class ImportFailed(Exception):
         )
 
 
-class Importer:
+class Importer(ABC):
     """What an importer implements. The runner calls `prepare`, then `apply` per record, then `finish`."""
 
-    def prepare(self, report: ImportReport) -> None:
+    def prepare(self, report: ImportReport) -> None:  # noqa: B027 - an optional hook
         """Load the lookups the import needs (inside the transaction)."""
 
+    @abstractmethod
     def records(self) -> Iterator[SourceRecord]:
-        raise NotImplementedError
+        """The source's records, each with its location (line or record)."""
 
+    @abstractmethod
     def apply(self, record: SourceRecord, report: ImportReport) -> None:
-        raise NotImplementedError
+        """Write one record (inside its savepoint) and count it in the report."""
 
-    def record_done(self, ok: bool) -> None:
+    def record_done(self, ok: bool) -> None:  # noqa: B027 - an optional hook
         """Keep in-memory lookups in step with the savepoint of the record just written."""
 
-    def finish(self, report: ImportReport) -> None:
+    def finish(self, report: ImportReport) -> None:  # noqa: B027 - an optional hook
         """Work that needs every record seen (e.g. counting what is gone)."""
 
 

@@ -7,6 +7,19 @@ from incidents.services import incident_create, incident_update
 
 from .report import ImportReport
 
+# The fields every incident source owns: a re-import refreshes these and leaves the rest to people.
+SOURCE_OWNED_FIELDS = (
+    "title",
+    "description",
+    "severity",
+    "data_exposure",
+    "data_categories_exposed",
+    "records_affected",
+    "occurred_at",
+    "discovered_at",
+    "source_url",
+)
+
 
 class IncidentStore:
     """The incidents of one source, loaded once per import.
@@ -16,7 +29,7 @@ class IncidentStore:
     the incident, and a re-import must not undo their corrections.
     """
 
-    def __init__(self, source: str, *, owned: tuple[str, ...]):
+    def __init__(self, source: str, *, owned: tuple[str, ...] = SOURCE_OWNED_FIELDS):
         self.source = source
         self.owned = owned
         self.by_external_id: dict[str, Incident] = {

@@ -347,24 +347,12 @@ def source_url_of(reference) -> str:
 
 
 class VerisImporter(Importer):
-    OWNED = (
-        "title",
-        "description",
-        "severity",
-        "data_exposure",
-        "data_categories_exposed",
-        "records_affected",
-        "occurred_at",
-        "discovered_at",
-        "source_url",
-    )
-
     def __init__(self, path: str | Path):
         self.path = Path(path)
 
     def prepare(self, report: ImportReport) -> None:
         self.vendors = VendorDirectory()
-        self.incidents = IncidentStore(SOURCE, owned=self.OWNED)
+        self.incidents = IncidentStore(SOURCE)
         self.seen: set[str] = set()
         self._pending_seen: str | None = None
 
