@@ -293,6 +293,32 @@ def test_rerun_brings_changed_records_back():
     assert Engagement.objects.count() == 60
 
 
+def test_rerun_brings_related_records_and_decisions_back():
+    load()
+    brand = Vendor.objects.get(name="Tallyforge Labeling")
+    Vendor.objects.filter(pk=brand.pk).update(parent=None)
+    engagement = Engagement.objects.get(title="Agent trajectory grading")
+    Engagement.objects.filter(pk=engagement.pk).update(owner=get_user_model().objects.get(username="viewer"))
+    response = LabResponse.objects.get(lab__name="Northwind Intelligence Lab")
+    LabResponse.objects.filter(pk=response.pk).update(decision="continue")
+    finding = Finding.objects.get(status="open")
+    Finding.objects.filter(pk=finding.pk).update(owner=None, due_on=None)
+    summary = load()
+    brand.refresh_from_db()
+    engagement.refresh_from_db()
+    response.refresh_from_db()
+    finding.refresh_from_db()
+    assert brand.parent.name == "Tallyforge Group"
+    assert engagement.owner.username == "procurement"
+    assert response.decision == "halt"
+    assert (finding.owner.username, finding.due_on) == (
+        "security",
+        timezone.now().date() - timedelta(days=20),
+    )
+    assert summary.updated == {"vendors": 1, "engagements": 1, "lab responses": 1, "findings": 1}
+    assert summary.created == {}
+
+
 def test_admin_authenticates_and_passwords_are_updated():
     load(password="first-pass-1")
     request = RequestFactory().post("/accounts/login/")

@@ -20,7 +20,7 @@ def load_demo(*, password: str, today: date | None = None) -> DemoSummary:
     """Build (or bring back) the demo world. Returns a summary; writes one transaction, one score drain."""
     world = World.starting(today)
     with transaction.atomic():
-        loaders.load_user(world, scenario.ADMIN, password=password)
+        world.admin = loaders.load_user(world, scenario.ADMIN, password=password)  # the actor from here
         loaders.load_labs(world)
         for spec in scenario.USERS:
             loaders.load_user(world, spec, password=password)

@@ -26,8 +26,9 @@ from .upsert import changes, upsert
 from .world import World
 
 
-def load_user(world: World, spec: UserSpec, *, password: str) -> None:
-    """Demo users keep the demo password, whatever its strength (user_create would refuse `admin`)."""
+def load_user(world: World, spec: UserSpec, *, password: str):
+    """Demo users keep the demo password, whatever its strength (`accounts.user_create` would refuse the
+    default `admin`), so they are written here, validated and audited as the admin like the service does."""
     User = get_user_model()
     user = User.objects.filter(username=spec.username).first()
     created = user is None
@@ -55,8 +56,7 @@ def load_user(world: World, spec: UserSpec, *, password: str) -> None:
             changed = True
     world.summary.count("users", created=created, changed=changed)
     world.users[spec.username] = user
-    if spec == scenario.ADMIN:
-        world.admin = user
+    return user
 
 
 def load_labs(world: World) -> None:
