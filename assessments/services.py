@@ -297,7 +297,11 @@ def answers_put(*, actor, assessment: Assessment, answers: list[dict]) -> list[A
 
 
 @transaction.atomic
-def assessment_complete(*, actor, assessment: Assessment, valid_until: date | None = None) -> Assessment:
+def assessment_complete(
+    *, actor, assessment: Assessment, valid_until: date | None = None, completed_at: datetime | None = None
+) -> Assessment:
+    """Score, rate and lock the assessment. `completed_at` (default now) records a completion made earlier
+    (the demo's history); the default validity counts from it."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _locked(assessment)
     questions = list(assessment.questionnaire.questions.all())
@@ -311,11 +315,11 @@ def assessment_complete(*, actor, assessment: Assessment, valid_until: date | No
     score = assessment_score(questions, responses)
     if score is None:
         raise ApplicationError("Every answer is “not applicable”: at least one question needs a real answer.")
-    now = timezone.now()
+    completed_at = completed_at or timezone.now()
     assessment.score = score
     assessment.rating = rating_for(score)
-    assessment.completed_at = now
-    assessment.valid_until = valid_until or default_valid_until(assessment.vendor_id, now.date())
+    assessment.completed_at = completed_at
+    assessment.valid_until = valid_until or default_valid_until(assessment.vendor_id, completed_at.date())
     assessment.status = AssessmentStatus.COMPLETED
     if actor is not None and getattr(actor, "is_authenticated", False) and assessment.assessor_id is None:
         assessment.assessor = actor

@@ -1,5 +1,7 @@
 """Writes for incidents: lifecycle with its timeline, lab responses, notifications."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,9 @@ def _apply_status(
         incident.resolved_at = None
 
 
-def _timeline_for_status(incident: Incident, *, actor, old_status: str, body: str = "") -> None:
+def _timeline_for_status(
+    incident: Incident, *, actor, old_status: str, body: str = "", at: datetime | None = None
+) -> None:
     if incident.status == old_status:
         return
     IncidentUpdate.objects.create(
@@ -45,11 +49,13 @@ def _timeline_for_status(incident: Incident, *, actor, old_status: str, body: st
         body=body or f"Status changed from {old_status} to {incident.status}.",
         status_from=old_status,
         status_to=incident.status,
+        created_at=at or timezone.now(),
     )
 
 
 @transaction.atomic
-def incident_create(*, actor, note: str = "", **data) -> Incident:
+def incident_create(*, actor, note: str = "", at: datetime | None = None, **data) -> Incident:
+    """`at` (default now): when the timeline entry of the recording happened, for history loaded later."""
     status = data.get("status", IncidentStatus.REPORTED)
     if status in DONE_STATUSES and not data.get("resolved_at"):
         data["resolved_at"] = timezone.now()
@@ -63,6 +69,7 @@ def incident_create(*, actor, note: str = "", **data) -> Incident:
         author=actor if getattr(actor, "is_authenticated", False) else None,
         body=note or f"Incident recorded with status {incident.status}.",
         status_to=incident.status,
+        created_at=at or timezone.now(),
     )
     dirty.mark_incident(vendor_id=incident.vendor_id, cause=f"incident {incident.id} created")
     incident_changed(incident)
@@ -70,7 +77,10 @@ def incident_create(*, actor, note: str = "", **data) -> Incident:
 
 
 @transaction.atomic
-def incident_update(*, actor, instance: Incident, note: str = "", **data) -> Incident:
+def incident_update(
+    *, actor, instance: Incident, note: str = "", at: datetime | None = None, **data
+) -> Incident:
+    """`at` (default now): when a status change's timeline entry happened, for history loaded later."""
     instance = Incident.objects.select_for_update().get(pk=instance.pk)
     old_status, old_vendor = instance.status, instance.vendor_id
     new_status = data.get("status", old_status)
@@ -81,7 +91,7 @@ def incident_update(*, actor, instance: Incident, note: str = "", **data) -> Inc
         data["resolved_at"] = None
     incident, changed = model_update(instance, actor=actor, data=data)
     with acting_as(actor):
-        _timeline_for_status(incident, actor=actor, old_status=old_status, body=note)
+        _timeline_for_status(incident, actor=actor, old_status=old_status, body=note, at=at)
     if changed.keys() & SCORE_FIELDS or incident.status != old_status:
         cause = f"incident {incident.id} updated"
         dirty.mark_incident(vendor_id=old_vendor, cause=cause)
@@ -113,9 +123,14 @@ INCIDENT_CHANGE_HOOKS: list = []
 
 
 @transaction.atomic
-def incident_update_create(*, actor, incident: Incident, body: str) -> IncidentUpdate:
+def incident_update_create(
+    *, actor, incident: Incident, body: str, at: datetime | None = None
+) -> IncidentUpdate:
+    """A timeline entry; `at` (default now) is when it happened, for history loaded later."""
     with acting_as(actor):
-        return IncidentUpdate.objects.create(incident=incident, author=actor, body=body)
+        return IncidentUpdate.objects.create(
+            incident=incident, author=actor, body=body, created_at=at or timezone.now()
+        )
 
 
 def _check_response(incident: Incident, data: dict, *, instance: LabResponse | None = None) -> None:

@@ -4,6 +4,7 @@ import io
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -35,6 +36,12 @@ REAL_COMPANIES = [
 
 def load(password=PASSWORD):
     return demo.load_demo(password=password)
+
+
+def score_of(responses: dict, questions) -> tuple:
+    """The services' questionnaire score and rating (the demo has none of its own)."""
+    score = assessment_services.assessment_score(questions, responses)
+    return score, assessment_services.rating_for(score)
 
 
 def world_counts() -> dict:
@@ -204,8 +211,8 @@ def test_assessments_and_findings():
     assert completed.rating
     questions = list(completed.questionnaire.questions.all())
     responses = dict(completed.answers.values_list("question_id", "response"))
-    assert completed.score == demo._score(responses, questions)[0]
-    assert completed.rating == demo._score(responses, questions)[1]
+    assert completed.score == score_of(responses, questions)[0]
+    assert completed.rating == score_of(responses, questions)[1]
     assert 0 < in_progress.answers.count() < len(list(in_progress.questionnaire.questions.all()))
     today = timezone.now().date()
     overdue = Finding.objects.filter(status__in=["open", "remediating"], due_on__lt=today)
@@ -213,25 +220,53 @@ def test_assessments_and_findings():
     assert Finding.objects.filter(due_on__gte=today).exists()
 
 
-def test_completed_state_is_written_consistently_without_the_services(monkeypatch):
-    monkeypatch.delattr(assessment_services, "assessment_complete", raising=False)
-    monkeypatch.delattr(assessment_services, "answers_put", raising=False)
+def test_completed_state_is_written_by_the_services_at_the_scenario_time():
+    # The demo has no scoring or validity of its own: assessment_complete writes them, dated 60 days ago.
     load()
     completed = Assessment.objects.get(status="completed")
     questions = list(completed.questionnaire.questions.all())
     responses = dict(completed.answers.values_list("question_id", "response"))
-    score, rating = demo._score(responses, questions)
+    score, rating = score_of(responses, questions)
     assert (completed.score, completed.rating) == (score, rating)
     assert completed.completed_at.date() == timezone.now().date() - timedelta(days=60)
     # The vendor's highest exposing criticality is high: valid for 12 months.
-    assert completed.valid_until == demo.add_months(completed.completed_at.date(), 12)
+    assert completed.valid_until == assessment_services.add_months(completed.completed_at.date(), 12)
 
 
-def test_score_formula_of_the_fallback():
+def test_score_formula_the_demo_relies_on():
     qs = [Question(id=1, weight=1), Question(id=2, weight=2), Question(id=3, weight=1)]
-    assert demo._score({1: "yes", 2: "partial", 3: "na"}, qs) == (Decimal("66.7"), "needs_improvement")
-    assert demo._score({1: "yes", 2: "yes", 3: "partial"}, qs)[1] == "strong"  # 87.5
-    assert demo.add_months(date(2025, 8, 31), 6).isoformat() == "2026-02-28"
+    assert score_of({1: "yes", 2: "partial", 3: "na"}, qs) == (Decimal("66.7"), "needs_improvement")
+    assert score_of({1: "yes", 2: "yes", 3: "partial"}, qs)[1] == "strong"  # 87.5
+    assert assessment_services.add_months(date(2025, 8, 31), 6).isoformat() == "2026-02-28"
+
+
+def test_the_demo_has_no_scoring_or_dates_of_its_own():
+    # The dead fallbacks from before the services are gone; the services' own rules are the only ones.
+    for name in ("_score", "add_months", "_validity_months"):
+        assert not hasattr(demo, name), name
+    source = "\n".join(p.read_text() for p in Path(demo.__file__).parent.glob("*.py"))
+    for rule in ("is_exposing", "VALIDITY_MONTHS", "ROUND_HALF_UP", "def add_months", "dirty.mark"):
+        assert rule not in source, rule
+
+
+def test_timeline_keeps_the_scenario_times():
+    # Timeline entries are dated when they happened in the story, not all at load time, and stay in order.
+    load()
+    now = timezone.now()
+    big = Incident.objects.get(severity="critical")
+    entries = list(big.updates.order_by("created_at", "id"))
+    assert [e.status_to for e in entries[:2]] == ["reported", "investigating"]
+    assert entries[0].created_at == big.discovered_at
+    assert entries[1].created_at == big.vendor_confirmed_at
+    assert [e.body for e in entries[2:]] == [
+        "Vendor confirmed exfiltration from project workspaces; forensic firm engaged.",
+        "Vendor rotated all contractor credentials and disabled workspace exports.",
+    ]
+    times = [e.created_at for e in entries]
+    assert times == sorted(times) and len(set(times)) == len(times)
+    assert all(t < now - timedelta(hours=1) for t in times)
+    small = Incident.objects.get(severity="medium")
+    assert all(u.created_at < now - timedelta(days=30) for u in small.updates.all()[:2])
 
 
 def test_running_twice_leaves_the_same_world():
@@ -256,6 +291,32 @@ def test_rerun_brings_changed_records_back():
     assert Lab.objects.get(name="Quillfeather Labs").regimes == ["gdpr", "dora"]
     assert summary.updated == {"labs": 1, "engagements": 1}
     assert Engagement.objects.count() == 60
+
+
+def test_rerun_brings_related_records_and_decisions_back():
+    load()
+    brand = Vendor.objects.get(name="Tallyforge Labeling")
+    Vendor.objects.filter(pk=brand.pk).update(parent=None)
+    engagement = Engagement.objects.get(title="Agent trajectory grading")
+    Engagement.objects.filter(pk=engagement.pk).update(owner=get_user_model().objects.get(username="viewer"))
+    response = LabResponse.objects.get(lab__name="Northwind Intelligence Lab")
+    LabResponse.objects.filter(pk=response.pk).update(decision="continue")
+    finding = Finding.objects.get(status="open")
+    Finding.objects.filter(pk=finding.pk).update(owner=None, due_on=None)
+    summary = load()
+    brand.refresh_from_db()
+    engagement.refresh_from_db()
+    response.refresh_from_db()
+    finding.refresh_from_db()
+    assert brand.parent.name == "Tallyforge Group"
+    assert engagement.owner.username == "procurement"
+    assert response.decision == "halt"
+    assert (finding.owner.username, finding.due_on) == (
+        "security",
+        timezone.now().date() - timedelta(days=20),
+    )
+    assert summary.updated == {"vendors": 1, "engagements": 1, "lab responses": 1, "findings": 1}
+    assert summary.created == {}
 
 
 def test_admin_authenticates_and_passwords_are_updated():

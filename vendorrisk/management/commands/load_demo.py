@@ -1,4 +1,4 @@
-"""`manage.py load_demo`: build (or bring back) the fictional demo world of vendorrisk/demo.py."""
+"""`manage.py load_demo`: build (or bring back) the fictional demo world of vendorrisk/demo/."""
 
 import os
 

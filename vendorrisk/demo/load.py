@@ -1,0 +1,53 @@
+"""`load_demo`: the loaders in dependency order, in one transaction, and the world's counts after."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from assessments.models import Assessment, Finding
+from incidents.models import Incident, LabResponse
+from vendors.models import Engagement, Lab, Vendor, VendorDependency
+
+from . import loaders, scenario
+from .upsert import DemoSummary
+from .world import World
+
+ENGAGEMENT_STATUSES = ("proposed", "active", "suspended", "ended")
+
+
+def load_demo(*, password: str, today: date | None = None) -> DemoSummary:
+    """Build (or bring back) the demo world. Returns a summary; writes one transaction, one score drain."""
+    world = World.starting(today)
+    with transaction.atomic():
+        world.admin = loaders.load_user(world, scenario.ADMIN, password=password)  # the actor from here
+        loaders.load_labs(world)
+        for spec in scenario.USERS:
+            loaders.load_user(world, spec, password=password)
+        loaders.load_vendors(world)
+        loaders.load_dependencies(world)
+        loaders.load_engagements(world)
+        loaders.load_incidents(world)
+        loaders.load_lab_responses(world)
+        loaders.load_questionnaire(world)
+        loaders.load_assessments(world)
+        loaders.load_findings(world)
+    world.summary.counts = world_counts()
+    return world.summary
+
+
+def world_counts() -> dict:
+    return {
+        "labs": Lab.objects.count(),
+        "vendors": Vendor.objects.count(),
+        "dependencies": VendorDependency.objects.count(),
+        "engagements": Engagement.objects.count(),
+        "engagements_by_status": {
+            s: Engagement.objects.filter(status=s).count() for s in ENGAGEMENT_STATUSES
+        },
+        "incidents": Incident.objects.count(),
+        "lab_responses": LabResponse.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "findings": Finding.objects.count(),
+        "users": list(get_user_model().objects.order_by("id").values_list("username", flat=True)),
+    }
