@@ -198,7 +198,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
-    "ENUM_NAME_OVERRIDES": {},
+    # One name per choice set used by several fields (otherwise spectacular names them by field and warns).
+    "ENUM_NAME_OVERRIDES": {
+        "DataCategoryEnum": "vendors.choices.DataCategory",
+        "RegimeEnum": "vendors.choices.Regime",
+        "SeverityEnum": "vendors.choices.Severity",
+        "ResponseEnum": "assessments.choices.Response",
+        "RiskBandEnum": ["low", "moderate", "high", "critical"],
+        "ConcentrationBandEnum": ["unconcentrated", "moderate", "high"],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
