@@ -58,23 +58,20 @@ def check_access_change(*, actor, instance: User, role: str, is_active: bool) ->
     errors = {}
     if instance.pk is not None and instance.pk == getattr(actor, "pk", None) and not is_active:
         errors["is_active"] = "You cannot deactivate your own account."
-    if instance.pk is not None and not errors:
-        before = User.objects.filter(pk=instance.pk).values("role", "is_active").first()
-        was_active_admin = bool(before) and before["role"] == Role.ADMIN and before["is_active"]
-        stays_active_admin = role == Role.ADMIN and is_active
-        if was_active_admin and not stays_active_admin:
-            others = list(
-                User.objects.select_for_update()
-                .filter(role=Role.ADMIN, is_active=True)
-                .exclude(pk=instance.pk)
-                .values_list("pk", flat=True)
+    if instance.pk is not None and not errors and not (role == Role.ADMIN and is_active):
+        # Lock every active admin, this one included, then look: of two admins demoting each other at
+        # once, the second waits for the first and then finds itself the last one.
+        admins = set(
+            User.objects.select_for_update()
+            .filter(role=Role.ADMIN, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if instance.pk in admins and not admins - {instance.pk}:
+            field = "is_active" if not is_active else "role"
+            errors[field] = (
+                "This is the last active admin: make another user admin first, "
+                "so that someone can still manage users."
             )
-            if not others:
-                field = "is_active" if not is_active else "role"
-                errors[field] = (
-                    "This is the last active admin: make another user admin first, "
-                    "so that someone can still manage users."
-                )
     if errors:
         raise ValidationError(errors)
 
