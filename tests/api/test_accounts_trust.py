@@ -307,3 +307,48 @@ def test_finding_owner_name_of_another_labs_user_is_hidden(security_lab_a_api, l
     finding = f.FindingFactory(assessment=f.AssessmentFactory(vendor=vendor_a), owner=lab_b_user)
     body = security_lab_a_api.get(f"/api/findings/{finding.id}/").json()
     assert (body["owner"], body["owner_name"]) == (lab_b_user.id, None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(lab_a):
+    """PostgreSQL: the last-admin check locks the admins, so the second demotion waits and is refused."""
+    import threading
+    import time
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, transaction
+
+    from vendorrisk import accounts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (set DATABASE_URL=postgres://…)")
+    first = f.UserFactory(username="first_admin", role="admin")
+    second = f.UserFactory(username="second_admin", role="admin")
+    outcome = {}
+
+    def demote(actor, target, hold: float, name: str):
+        try:
+            with transaction.atomic():
+                accounts.user_update(
+                    actor=actor, instance=User.objects.get(pk=target.pk), role="viewer", labs=[lab_a]
+                )
+                time.sleep(hold)  # still inside the transaction: the other demotion overlaps it
+            outcome[name] = "ok"
+        except ValidationError as exc:
+            outcome[name] = exc.message_dict
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=demote, args=(first, second, 1.0, "one"))
+    two = threading.Thread(target=demote, args=(second, first, 0.0, "two"))
+    one.start()
+    time.sleep(0.3)
+    two.start()
+    one.join(10)
+    two.join(10)
+    assert outcome["one"] == "ok"
+    assert "last active admin" in outcome["two"]["role"][0]
+    assert list(User.objects.filter(role="admin", is_active=True).values_list("username", flat=True)) == [
+        "first_admin"
+    ]
