@@ -57,6 +57,8 @@ migrate: $(STAMP) | var
 # command line (make demo DATABASE_URL=...) is passed through, otherwise settings use var/vendorrisk.sqlite3.
 demo: export DJANGO_SETTINGS_MODULE = vendorrisk.settings.local
 demo: export ALLOWED_HOSTS = 127.0.0.1,localhost,[::1]
+# Without DEBUG (unless given on the command line): the product's error pages; WhiteNoise serves static files.
+demo: export DEBUG ?= false
 demo: $(STAMP) | var
 	$(PY) manage.py migrate --noinput
 	@bash scripts/load_demo.sh

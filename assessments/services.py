@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from vendorrisk.accounts import check_assignee
 from vendorrisk.audit import acting_as
 from vendorrisk.errors import ApplicationError
 from vendorrisk.services import blocker, model_create, model_delete, model_update
@@ -113,6 +114,7 @@ def questionnaire_delete(*, actor, instance: Questionnaire) -> None:
 def assessment_create(*, actor, **data) -> Assessment:
     if data.get("status") == AssessmentStatus.COMPLETED:
         raise ValidationError({"status": "Create the assessment as draft or in_progress, then complete it."})
+    check_assignee(field="assessor", user=data.get("assessor"))
     assessment = model_create(Assessment, actor=actor, data=data)
     return assessment
 
@@ -125,6 +127,7 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
             raise ApplicationError("This assessment is completed and locked; only its notes can change.")
     elif data.get("status") == AssessmentStatus.COMPLETED:
         raise ApplicationError("Use the complete action to complete an assessment.")
+    check_assignee(field="assessor", user=data.get("assessor"), previous_id=instance.assessor_id)
     old_vendor = instance.vendor_id
     assessment, changed = model_update(instance, actor=actor, data=data)
     if "vendor" in changed and assessment.status == AssessmentStatus.COMPLETED:
@@ -146,12 +149,8 @@ def assessment_delete(*, actor, instance: Assessment) -> None:
 
 
 def _check_finding(data: dict, instance: Finding | None = None) -> None:
-    """An owner must be an active user (when set or changed); due_on must be a date, not a datetime."""
-    owner = data.get("owner")
-    if owner is not None and (instance is None or owner.pk != instance.owner_id) and not owner.is_active:
-        raise ValidationError(
-            {"owner": f"“{owner.username}” is deactivated: choose an active user as owner."}
-        )
+    """An owner is an active user (when set or changed); due_on must be a date, not a datetime."""
+    check_assignee(field="owner", user=data.get("owner"), previous_id=getattr(instance, "owner_id", None))
     due_on = data.get("due_on")
     if due_on is not None and (isinstance(due_on, datetime) or not isinstance(due_on, date)):
         raise ValidationError({"due_on": "Give a date (YYYY-MM-DD)."})

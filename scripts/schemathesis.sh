@@ -35,9 +35,11 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export DEBUG=false
+# Plain http on loopback: no redirect to https (production's default); HSTS is only sent over https anyway.
+export SECURE_SSL_REDIRECT=false
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export THROTTLE_USER=1000000/min THROTTLE_ANON=1000000/min THROTTLE_TOKEN=1000000/min
-export AXES_FAILURE_LIMIT=1000000
+export AXES_FAILURE_LIMIT=1000000 AXES_IP_FAILURE_LIMIT=1000000
 export MEDIA_ROOT="$PWD/$OUT/media"
 unset REDIS_URL
 

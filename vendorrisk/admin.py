@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 
 from vendors.models import Lab
 
+from .accounts import check_access_change
 from .models import User
 
 
@@ -26,8 +28,19 @@ class UserAdminForm(UserChangeForm):
         if self.instance.pk:
             self.fields["labs"].initial = self.instance.labs.all()
 
+    actor = None  # the signed-in admin, set by UserAdmin.get_form
+
     def clean(self):
-        return check_lab_limits(self, super().clean())
+        data = check_lab_limits(self, super().clean())
+        if self.instance.pk and "role" in data and "is_active" in data:
+            try:
+                check_access_change(
+                    actor=self.actor, instance=self.instance, role=data["role"], is_active=data["is_active"]
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field, messages)
+        return data
 
 
 def check_lab_limits(form, data):
@@ -83,6 +96,10 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from vendors.scoping import scope
+from vendors.scoping import scope, user_visible_users, visible_username
 
 from .roles import ADMIN_ONLY
 
@@ -18,6 +18,40 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         queryset = super().get_queryset()
         request = self.context.get("request")
         return scope(queryset, request.user if request else None)
+
+
+class VisibleUserField(serializers.PrimaryKeyRelatedField):
+    """A user (owner, assessor) chosen among the users the caller may see: another's reads as unknown.
+
+    Whether the user may also see the object's lab is the service's rule (same message, see
+    `vendorrisk.accounts.unknown_user_error`).
+    """
+
+    def __init__(self, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        kwargs.setdefault("queryset", get_user_model().objects.all())
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return user_visible_users(request.user if request else None)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class VisibleUsernameField(serializers.ReadOnlyField):
+    """A user's username (`owner_name`), null when empty or when the caller may not see that user."""
+
+    def __init__(self, source: str, **kwargs):
+        kwargs["source"] = "*"
+        self.relation = source
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return visible_username(request.user if request else None, getattr(value, self.relation, None))
 
 
 @extend_schema_field({"type": "string", "nullable": True, "readOnly": True})

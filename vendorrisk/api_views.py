@@ -138,6 +138,7 @@ def audit_list(*, user):
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     """Who changed what, when: every create, update and delete."""
 
+    queryset = LogEntry.objects.none()  # the schema's model (integer id); reads go through get_queryset
     serializer_class = AuditEntrySerializer
     filterset_class = AuditFilterSet
     search_fields = ["object_repr"]

@@ -1,7 +1,9 @@
 """Sign-in: the browser's session login and the API's expiring, hashed tokens (django-rest-knox)."""
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -26,6 +28,32 @@ def lockout_response(request, original_response=None, credentials=None):
         response = render(request, "registration/login.html", {"lockout_message": message}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes with two limits: failures of one username from one IP (AXES_FAILURE_LIMIT) and of any
+    usernames from one IP (AXES_IP_FAILURE_LIMIT), so guessing across many usernames is locked out too.
+
+    AXES_LOCKOUT_PARAMETERS lists the two sets in that order; axes compares the highest count with one
+    limit, so the per-IP count is scaled: it reaches AXES_FAILURE_LIMIT exactly when it reaches the IP limit.
+    A successful sign-in clears only that username's failures from that IP, never the whole IP's.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        counts = [
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+        if not counts:
+            return 0
+        user_limit, ip_limit = settings.AXES_FAILURE_LIMIT, max(1, settings.AXES_IP_FAILURE_LIMIT)
+        per_user = counts[0]
+        per_ip = max(counts[1:], default=0) * user_limit // ip_limit
+        return max(per_user, per_ip)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        attempts = self.filter_user_attempts(request, credentials)[:1]  # username + IP only
+        return sum(qs.delete()[0] for qs in attempts)
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -19,8 +19,7 @@ AUDIT_READERS = frozenset({Role.SECURITY, Role.ADMIN})
 def user_role(user) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.is_superuser:
-        return Role.ADMIN
+    # The role is the source of truth (User.save() makes is_superuser follow it).
     return user.role
 
 

@@ -4,7 +4,7 @@ Models say how they belong to a lab with `scope_lab_field` (a lookup path to the
 vendor records, which are shared knowledge visible to everyone).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from vendorrisk.roles import Role, user_role
 
@@ -42,7 +42,63 @@ def can_see_lab(user, lab_id: int | None) -> bool:
     return ids is None or lab_id in ids
 
 
+def lab_viewers_q(lab_ids) -> Q:
+    """Users who may see at least one of `lab_ids` (ids or an id subquery): admins, all-labs users and
+    the labs' members."""
+    if not isinstance(lab_ids, QuerySet):
+        lab_ids = list(lab_ids)
+    return Q(role=Role.ADMIN) | Q(all_labs=True) | Q(labs__in=lab_ids)
+
+
+def user_visible_users(user) -> QuerySet:
+    """The users `user` may see (be told the name of, pick as owner or assessor): everyone for an admin or
+    an all-labs user; otherwise the users who may see at least one of `user`'s labs, and `user`.
+
+    The one definition: owner/assessor choices (API and forms) and every `owner_name`/`assessor_name` use it.
+    """
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return users.none()
+    if user_role(user) == Role.ADMIN or user.all_labs:
+        return users
+    ids = getattr(user, "_visible_lab_ids", False)
+    labs = user.labs.values("id") if ids is False else ids  # a subquery when the ids are not at hand
+    return users.filter(pk__in=users.filter(lab_viewers_q(labs) | Q(pk=user.pk)).values("pk"))
+
+
+def visible_user_ids(user) -> frozenset[int] | None:
+    """Ids of `user_visible_users(user)`, or None for everyone. Cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_visible_user_ids", False)
+    if cached is not False:
+        return cached
+    everyone = user_role(user) == Role.ADMIN or user.all_labs
+    ids = None if everyone else frozenset(user_visible_users(user).values_list("pk", flat=True))
+    user._visible_user_ids = ids
+    return ids
+
+
+def visible_username(viewer, person) -> str | None:
+    """`person`'s username if `viewer` may see that user, else None (never another lab's people)."""
+    if person is None:
+        return None
+    ids = visible_user_ids(viewer)
+    return person.username if ids is None or person.pk in ids else None
+
+
+def lab_viewers(lab_id: int) -> QuerySet:
+    """The users who may see lab `lab_id` (owners of its engagements are chosen among them)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    return users.filter(pk__in=users.filter(lab_viewers_q([lab_id])).values("pk"))
+
+
 def forget_scope(user) -> None:
-    """Drop the cached lab ids (after the user's labs change)."""
-    if hasattr(user, "_visible_lab_ids"):
-        del user._visible_lab_ids
+    """Drop the cached lab and user ids (after the user's labs change)."""
+    for name in ("_visible_lab_ids", "_visible_user_ids"):
+        if hasattr(user, name):
+            delattr(user, name)

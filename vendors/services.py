@@ -115,8 +115,25 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
     dirty.mark_vendor(vendor_id=pk, cause=f"vendor {pk} deleted")
 
 
+def _check_owner(data: dict, instance: Engagement | None = None) -> None:
+    """The owner is an active user who may see the engagement's lab (see `accounts.check_assignee`)."""
+    from vendorrisk.accounts import check_assignee
+
+    owner = data["owner"] if "owner" in data else getattr(instance, "owner", None)
+    lab = data.get("lab") or (instance.lab if instance is not None else None)
+    lab_id = getattr(lab, "pk", None) or data.get("lab_id")
+    check_assignee(
+        field="owner",
+        user=owner,
+        previous_id=getattr(instance, "owner_id", None),
+        lab_id=lab_id,
+        lab_changed=instance is None or lab_id != instance.lab_id,
+    )
+
+
 @transaction.atomic
 def engagement_create(*, actor, **data) -> Engagement:
+    _check_owner(data)
     engagement = model_create(Engagement, actor=actor, data=data)
     dirty.mark_engagement(
         lab_id=engagement.lab_id, vendor_id=engagement.vendor_id, cause=f"engagement {engagement.id} created"
@@ -127,6 +144,7 @@ def engagement_create(*, actor, **data) -> Engagement:
 
 @transaction.atomic
 def engagement_update(*, actor, instance: Engagement, **data) -> Engagement:
+    _check_owner(data, instance)
     old_lab, old_vendor = instance.lab_id, instance.vendor_id
     engagement, changed = model_update(instance, actor=actor, data=data)
     if set(changed) & SCORE_FIELDS:

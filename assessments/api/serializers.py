@@ -4,7 +4,12 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, RelatedNameField, ScopedPrimaryKeyRelatedField
+from vendorrisk.api_base import (
+    ChoiceListField,
+    ScopedPrimaryKeyRelatedField,
+    VisibleUserField,
+    VisibleUsernameField,
+)
 from vendors.models import Vendor
 
 from ..choices import AssessmentStatus, Rating, Response
@@ -76,7 +81,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     questionnaire = ScopedPrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     questionnaire_name = serializers.CharField(source="questionnaire.__str__", read_only=True)
-    assessor_name = RelatedNameField("assessor.username")
+    assessor = VisibleUserField()
+    assessor_name = VisibleUsernameField("assessor")
     status = serializers.ChoiceField(
         choices=AssessmentStatus.choices,
         required=False,
@@ -117,7 +123,8 @@ class FindingSerializer(serializers.ModelSerializer):
     assessment = ScopedPrimaryKeyRelatedField(queryset=Assessment.objects.all())
     vendor = serializers.IntegerField(source="assessment.vendor_id", read_only=True)
     vendor_name = serializers.CharField(source="assessment.vendor.name", read_only=True)
-    owner_name = RelatedNameField("owner.username")
+    owner = VisibleUserField()
+    owner_name = VisibleUsernameField("owner")
 
     class Meta:
         model = Finding
@@ -156,7 +163,7 @@ class CompleteSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     """An uploaded document's metadata; the file itself is fetched from `download_url`."""
 
-    uploaded_by_name = RelatedNameField("uploaded_by.username")
+    uploaded_by_name = VisibleUsernameField("uploaded_by")
     expired = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 

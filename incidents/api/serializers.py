@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, RelatedNameField, ScopedPrimaryKeyRelatedField
+from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField, VisibleUsernameField
 from vendors.choices import DataCategory
 from vendors.models import Lab, Vendor
 
@@ -12,7 +12,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     data_categories_exposed = ChoiceListField(DataCategory.choices)
-    reported_by_name = RelatedNameField("reported_by.username")
+    reported_by_name = VisibleUsernameField("reported_by")
     note = serializers.CharField(
         write_only=True,
         required=False,
@@ -60,7 +60,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Blank unless this entry changed the status."
     )
     status_to = serializers.CharField(read_only=True, help_text="Blank unless this entry changed the status.")
-    author_name = RelatedNameField("author.username")
+    author_name = VisibleUsernameField("author")
 
     class Meta:
         model = IncidentUpdate
@@ -71,7 +71,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
 class LabResponseSerializer(serializers.ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
-    decided_by_name = RelatedNameField("decided_by.username")
+    decided_by_name = VisibleUsernameField("decided_by")
     halt_action = serializers.SerializerMethodField(
         help_text="For a halt decision: the action that suspends the lab's work with the vendor."
     )

@@ -262,7 +262,7 @@ class EngagementResource(Resource):
     write_roles = PROCUREMENT
     lab_owned = True
     ordering = "title"
-    list_queries = 3
+    list_queries = 4  # + the ids of the users the caller may see (names)
     required = "start_date"
     long_text = ("title", 200)
     nul_text = "notes"
@@ -374,7 +374,7 @@ class IncidentResource(Resource):
     covers = (IncidentUpdate,)  # every status change writes one
     write_roles = SECURITY
     ordering = "records_affected"
-    list_queries = 2
+    list_queries = 3  # + the ids of the users the caller may see (names)
     required = "discovered_at"
     long_text = ("title", 200)
     nul_text = "description"
@@ -433,7 +433,7 @@ class IncidentUpdateResource(Resource):
     write_roles = SECURITY
     has_detail = False
     ordering = "created_at"
-    list_queries = 3
+    list_queries = 4  # + the ids of the users the caller may see (names)
     required = "body"
     long_text = ("body", 10_000)
     nul_text = "body"
@@ -473,7 +473,7 @@ class LabResponseResource(Resource):
     write_roles = SECURITY
     lab_owned = True
     ordering = "decided_at"
-    list_queries = 4
+    list_queries = 5  # + the ids of the users the caller may see (names)
     required = "reason"
     long_text = ("reason", 10_000)
     nul_text = "reason"
@@ -631,7 +631,7 @@ class AssessmentResource(Resource):
     methods = frozenset({"GET", "POST", "PATCH", "DELETE"})
     write_roles = SECURITY
     ordering = "valid_until"
-    list_queries = 2
+    list_queries = 3  # + the ids of the users the caller may see (names)
     required = "questionnaire"
     long_text = ("notes", 10_000)
     nul_text = "notes"
@@ -668,7 +668,7 @@ class FindingResource(Resource):
     model = Finding
     write_roles = SECURITY
     ordering = "due_on"
-    list_queries = 2
+    list_queries = 3  # + the ids of the users the caller may see (names)
     required = "title"
     long_text = ("title", 200)
     nul_text = "description"

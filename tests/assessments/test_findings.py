@@ -35,7 +35,8 @@ def test_a_deactivated_owner_is_400(security_api, assessment):
     gone = f.UserFactory(username="left_the_company", is_active=False)
     response = security_api.post(FINDINGS, body(assessment, owner=gone.id), format="json")
     assert response.status_code == 400
-    assert "left_the_company" in response.json()["owner"][0]
+    # a deactivated user reads like an unknown id (issue 9 finding 14: one message, no names)
+    assert response.json()["owner"] == [f'Invalid pk "{gone.id}" - object does not exist.']
     assert not Finding.objects.exists()
 
 

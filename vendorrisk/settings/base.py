@@ -198,16 +198,28 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
-    "ENUM_NAME_OVERRIDES": {},
+    # One name per choice set used by several fields (otherwise spectacular names them by field and warns).
+    "ENUM_NAME_OVERRIDES": {
+        "DataCategoryEnum": "vendors.choices.DataCategory",
+        "RegimeEnum": "vendors.choices.Regime",
+        "SeverityEnum": "vendors.choices.Severity",
+        "ResponseEnum": "assessments.choices.Response",
+        "RiskBandEnum": ["low", "moderate", "high", "critical"],
+        "ConcentrationBandEnum": ["unconcentrated", "moderate", "high"],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
 
 # Failed-login lockout for the browser and the API.
+# Two limits (vendorrisk.auth.LockoutHandler): failures of one username from one IP, and failures of any
+# usernames from one IP, so trying many usernames is locked out too. Keep this order of the parameters.
+AXES_HANDLER = "vendorrisk.auth.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vendorrisk.auth.lockout_response"
 AXES_VERBOSE = False

@@ -121,3 +121,12 @@ def nav_link(context, href: str, label: str):
     if current:
         return format_html('<a href="{}" aria-current="page">{}</a>', href, label)
     return format_html('<a href="{}">{}</a>', href, label)
+
+
+@register.filter
+def name_for(person, viewer) -> str:
+    """`engagement.owner|name_for:user`: the username if `viewer` may see that user, else "" (never
+    another lab's people; the same rule as the API's `owner_name`)."""
+    from vendors.scoping import visible_username
+
+    return visible_username(viewer, person) or ""

@@ -1,6 +1,12 @@
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, RelatedNameField, ScopedPrimaryKeyRelatedField
+from vendorrisk.api_base import (
+    ChoiceListField,
+    RelatedNameField,
+    ScopedPrimaryKeyRelatedField,
+    VisibleUserField,
+    VisibleUsernameField,
+)
 
 from ..choices import DataCategory, Regime
 from ..models import TEXT_MAX, Engagement, Lab, Vendor, VendorDependency
@@ -44,7 +50,8 @@ class EngagementSerializer(serializers.ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
-    owner_name = RelatedNameField("owner.username")
+    owner = VisibleUserField()
+    owner_name = VisibleUsernameField("owner")
     data_categories = ChoiceListField(DataCategory.choices)
     is_exposing = serializers.BooleanField(read_only=True)
 
