@@ -7,7 +7,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.response import Response
 
 from vendorrisk.filters import DateTimeRangeFilter, ModelChoiceFilter
 from vendors.models import Lab
@@ -96,9 +95,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     def _seen(self, obj) -> tuple[dict, str]:
         request = self.context.get("request")
-        return audit.entry_as_seen_by(
-            request.user if request else None, obj, labs_now=self.context.get("labs_now")
-        )
+        return audit.entry_as_seen_by(request.user if request else None, obj)
 
     @extend_schema_field({"type": "object", "additionalProperties": True})
     def get_changes(self, obj) -> dict:
@@ -147,10 +144,11 @@ def audit_list(*, user):
     if ids is None:
         return qs
     user_type = ContentType.objects.get_for_model(User)
-    lab_owned = audit.lab_owned_content_types()
-    return qs.exclude(content_type=user_type).filter(
-        ~Q(content_type__in=lab_owned) | Q(additional_data__lab__in=list(ids))
+    lab_owned = audit.lab_owned_models()
+    qs = qs.exclude(content_type=user_type).filter(
+        ~audit.is_entry_of_any(lab_owned) | Q(additional_data__lab__in=list(ids))
     )
+    return audit.with_current_lab(qs, lab_owned)
 
 
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):
@@ -164,13 +162,3 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return audit_list(user=self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = {**self.get_serializer_context(), "labs_now": audit.current_labs(page)}
-        return self.get_paginated_response(self.get_serializer_class()(page, many=True, context=context).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        entry = self.get_object()
-        context = {**self.get_serializer_context(), "labs_now": audit.current_labs([entry])}
-        return Response(self.get_serializer_class()(entry, context=context).data)

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from auditlog.context import set_actor
 from auditlog.registry import auditlog
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, When
 
 from vendors.scoping import OTHER_LAB, lab_in_scope, redact
 
@@ -36,13 +37,27 @@ def acting_as(actor):
         yield
 
 
-def lab_owned_content_types() -> list:
-    """Content types of the audited models whose rows belong to a lab (`scope_lab_field` set)."""
+def lab_owned_models() -> list:
+    """The audited models whose rows belong to a lab (`scope_lab_field` set)."""
     from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
 
-    models = [m for m in apps.get_models() if getattr(m, "scope_lab_field", None) is not None]
-    return list(ContentType.objects.get_for_models(*models).values())
+    return [
+        m
+        for m in apps.get_models()
+        if getattr(m, "scope_lab_field", None) is not None and auditlog.contains(m)
+    ]
+
+
+def is_entry_of(model) -> Q:
+    """Entries of `model`, matched through the joined content type (no content-type lookup query)."""
+    return Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
+
+
+def is_entry_of_any(models) -> Q:
+    condition = Q(pk__in=[])
+    for model in models:
+        condition |= is_entry_of(model)
+    return condition
 
 
 def entry_labs(entry) -> tuple[object, object]:
@@ -56,25 +71,24 @@ def entry_labs(entry) -> tuple[object, object]:
     return lab, lab
 
 
-def current_labs(entries) -> dict[tuple[int, int], object]:
-    """(content type id, object id) → the lab each lab-owned row belongs to now (one query per type)."""
-    wanted: dict[int, set[int]] = {}
-    for entry in entries:
-        model = entry.content_type.model_class()
-        if getattr(model, "scope_lab_field", None) is not None and entry.object_id is not None:
-            wanted.setdefault(entry.content_type_id, set()).add(entry.object_id)
-    found = {}
-    for ct_id, ids in wanted.items():
-        model = next(e.content_type for e in entries if e.content_type_id == ct_id).model_class()
-        rows = model._default_manager.filter(pk__in=ids).values_list("pk", model.scope_lab_field)
-        found.update({(ct_id, pk): lab for pk, lab in rows})
-    return found
+def with_current_lab(queryset, models: list):
+    """Annotate each entry of a lab-owned row with the lab that row belongs to now (`lab_now`), in the
+    same query."""
+    whens = []
+    for model in models:
+        field = model.scope_lab_field
+        if field == "id":
+            whens.append(When(is_entry_of(model), then=F("object_id")))
+        else:
+            rows = model._default_manager.filter(pk=OuterRef("object_id")).order_by().values(field)[:1]
+            whens.append(When(is_entry_of(model), then=Subquery(rows)))
+    return queryset.annotate(lab_now=Case(*whens, default=None, output_field=IntegerField()))
 
 
-def entry_as_seen_by(user, entry, *, labs_now: dict | None = None) -> tuple[dict, str]:
+def entry_as_seen_by(user, entry) -> tuple[dict, str]:
     """An entry's changes and object name for `user`: the values of a lab-owned row from a time it
     belonged to a lab outside the user's labs are redacted (a moved engagement's old lab, its old title),
-    and so is the name of a row that now belongs to such a lab (`labs_now`, from `current_labs`).
+    and so is the name of a row that now belongs to such a lab (`lab_now`, from `with_current_lab`).
     Entries of rows outside the user's labs are not listed at all (`vendorrisk.api_views.audit_list`)."""
     changes = entry.changes_dict or {}
     model = entry.content_type.model_class()
@@ -94,5 +108,4 @@ def entry_as_seen_by(user, entry, *, labs_now: dict | None = None) -> tuple[dict
             shown[name] = values if visible else OTHER_LAB
     name_lab = before if entry.action == 2 else after  # a delete names the row as it was
     name = redact(user, entry.object_repr, lab_id=name_lab)
-    lab_now = (labs_now or {}).get((entry.content_type_id, entry.object_id))
-    return shown, redact(user, name, lab_id=lab_now)
+    return shown, redact(user, name, lab_id=getattr(entry, "lab_now", None))
