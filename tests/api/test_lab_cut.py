@@ -217,3 +217,18 @@ def test_the_migration_rewrites_incidents_imported_before_in_vendor_only_words(w
     assert old.external_id.split("|")[3] == migration.hashlib.sha256(b"universal_american").hexdigest()[:16]
     entries = LogEntry.objects.filter(object_id=old.pk, content_type__model="incident")
     assert entries and "Universal" not in json.dumps([[e.changes, e.object_repr] for e in entries])
+
+
+def test_no_delete_path_takes_lab_records_with_an_incident(incident_of_both_labs, admin_user):
+    """Not the API, not the Django admin, not a script: the rows protect their incident."""
+    from django.db.models import ProtectedError
+
+    incident, notification, response = incident_of_both_labs
+    with pytest.raises(ProtectedError):
+        incident.delete()
+    browser = Client()
+    browser.force_login(admin_user)
+    page = browser.post(f"/admin/incidents/incident/{incident.pk}/delete/", {"post": "yes"})
+    assert page.status_code == 200  # the admin explains what protects it instead of deleting
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert Notification.objects.filter(pk=notification.pk).exists()
