@@ -57,6 +57,9 @@ def forget_scope(user) -> None:
 # `scope`: a value that names a lab outside the user's labs (or an object of such a lab) is redacted.
 
 OTHER_LAB = "(another lab)"
+# The lab of a lab-owned history cause written before causes carried their lab (no lab has id 0): such a
+# cause is shown to all-labs users only.
+UNATTRIBUTED_LAB = 0
 
 
 def _lab_id(value) -> int | None:

@@ -232,3 +232,35 @@ def test_no_delete_path_takes_lab_records_with_an_incident(incident_of_both_labs
     assert page.status_code == 200  # the admin explains what protects it instead of deleting
     assert Incident.objects.filter(pk=incident.pk).exists()
     assert Notification.objects.filter(pk=notification.pk).exists()
+
+
+def test_untagged_import_causes_stored_before_are_hidden_from_lab_limited_users(
+    world, viewer_lab_a_api, admin_api
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from assessments.models import VendorScoreHistory
+
+    row = VendorScoreHistory.objects.create(
+        vendor=world.vendor_a,
+        score=10,
+        band="low",
+        impact=1,
+        likelihood=1,
+        lab_equivalents=1,
+        labs_exposed=1,
+        causes=[
+            {"cause": "12 engagements imported", "lab": None},
+            {"cause": "incident 3 updated", "lab": None},
+        ],
+        cause_count=2,
+        computed_at="2026-01-01T00:00:00Z",
+    )
+    import_module("assessments.migrations.0005_untagged_import_causes_hidden").forwards(apps, None)
+    url = f"/api/vendors/{world.vendor_a.pk}/risk/history/"
+    shown = {h["id"]: [c["cause"] for c in h["causes"]] for h in viewer_lab_a_api.get(url).json()}
+    assert shown[row.pk] == ["incident 3 updated"]
+    everything = {h["id"]: [c["cause"] for c in h["causes"]] for h in admin_api.get(url).json()}
+    assert everything[row.pk] == ["12 engagements imported", "incident 3 updated"]
