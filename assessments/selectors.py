@@ -43,7 +43,7 @@ def overdue_findings(*, user, today=None) -> QuerySet[Finding]:
 from django.db.models import Exists, OuterRef  # noqa: E402
 
 from vendors.models import ScoreMark  # noqa: E402
-from vendors.scoping import visible_lab_ids  # noqa: E402
+from vendors.scoping import cut_to_scope, visible_lab_ids  # noqa: E402
 
 from .models import LabConcentration, SharedDependency, VendorScore, VendorScoreHistory  # noqa: E402
 
@@ -119,10 +119,8 @@ def cut_to_labs(user, *, components: dict, lab_harms: dict, own_views: dict) -> 
 
 
 def cut_causes(user, causes: list[dict]) -> list[dict]:
-    ids = visible_lab_ids(user)
-    if ids is None:
-        return causes
-    return [c for c in causes if c.get("lab") is None or c["lab"] in ids]
+    """A history row's causes: those tagged with a lab outside the user's labs are left out."""
+    return cut_to_scope(user, causes)
 
 
 def cut_via(user, shared: SharedDependency) -> list[int]:

@@ -107,7 +107,9 @@ def questionnaire_update(
 
 @transaction.atomic
 def questionnaire_delete(*, actor, instance: Questionnaire) -> None:
-    model_delete(instance, actor=actor, blockers={"assessments": blocker(instance.assessments.all())})
+    model_delete(
+        instance, actor=actor, blockers={"assessments": blocker(instance.assessments.all(), actor=actor)}
+    )
 
 
 @transaction.atomic
@@ -142,7 +144,10 @@ def assessment_delete(*, actor, instance: Assessment) -> None:
     model_delete(
         instance,
         actor=actor,
-        blockers={"findings": blocker(instance.findings.all()), "evidence": blocker(instance.evidence.all())},
+        blockers={
+            "findings": blocker(instance.findings.all(), actor=actor),
+            "evidence": blocker(instance.evidence.all(), actor=actor),
+        },
     )
     if was_completed:
         dirty.mark_vendor(vendor_id=vendor_id, cause=f"assessment {pk} deleted")

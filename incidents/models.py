@@ -89,7 +89,8 @@ class Incident(TimeStampedModel):
 
 
 class LabResponse(TimeStampedModel):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="responses")
+    # PROTECT: a lab's records never go with a shared incident (close the incident instead).
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="responses")
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="incident_responses")
     decision = models.CharField(max_length=20, choices=Decision.choices)
     data_confirmed_exposed = models.CharField(
@@ -140,7 +141,8 @@ class IncidentUpdate(models.Model):
 class Notification(TimeStampedModel):
     """One regulator notification a lab owes for an incident. Created and kept by the system."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
+    # PROTECT: notifications are never deleted, not even with their incident (DESIGN.md section 1).
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="notifications")
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="notifications")
     regime = models.CharField(max_length=10, choices=Regime.choices)
     stage = models.CharField(max_length=20, choices=NotificationStage.choices)

@@ -108,7 +108,13 @@ def incident_delete(*, actor, instance: Incident) -> None:
     model_delete(
         instance,
         actor=actor,
-        blockers={"notifications": blocker(instance.notifications.exclude(submitted_at=None))},
+        # Notifications and lab responses are labs' records (DESIGN: notifications are never deleted):
+        # deleting the incident would take other labs' records with it. Closing it keeps them.
+        blockers={
+            "notifications": blocker(instance.notifications.all(), actor=actor),
+            "lab_responses": blocker(instance.responses.all(), actor=actor),
+        },
+        advice="Close the incident instead.",
     )
     dirty.mark_incident(vendor_id=vendor_id, cause=f"incident {pk} deleted")
 

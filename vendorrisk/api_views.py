@@ -5,13 +5,14 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from vendorrisk.filters import DateTimeRangeFilter, ModelChoiceFilter
 from vendors.models import Lab
 from vendors.scoping import visible_lab_ids
 
-from . import accounts
+from . import accounts, audit
 from .api_base import RelatedNameField, ServiceModelViewSet
 from .roles import ADMIN_ONLY, AUDIT_READERS, Role
 
@@ -74,7 +75,8 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     object_type = serializers.SerializerMethodField()
     action = serializers.SerializerMethodField()
     actor_name = RelatedNameField("actor.username")
-    changes = serializers.JSONField(source="changes_dict", read_only=True)
+    changes = serializers.SerializerMethodField()
+    object_repr = serializers.SerializerMethodField()
 
     class Meta:
         model = LogEntry
@@ -90,6 +92,18 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "changes",
             "remote_addr",
         ]
+
+    def _seen(self, obj) -> tuple[dict, str]:
+        request = self.context.get("request")
+        return audit.entry_as_seen_by(request.user if request else None, obj)
+
+    @extend_schema_field({"type": "object", "additionalProperties": True})
+    def get_changes(self, obj) -> dict:
+        """Field → [old, new]; values from a time the row belonged to a lab outside yours are redacted."""
+        return self._seen(obj)[0]
+
+    def get_object_repr(self, obj) -> str:
+        return self._seen(obj)[1]
 
     def get_object_type(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
@@ -122,17 +136,19 @@ class AuditFilterSet(django_filters.FilterSet):
 
 
 def audit_list(*, user):
-    """Audit entries, cut to the user's labs: lab-owned rows carry their lab in additional_data."""
+    """Audit entries, cut to the user's labs: an entry of a lab-owned row (its lab in additional_data) is
+    listed only when that lab is one of the user's; one without its lab is not listed to lab-limited users.
+    What a listed entry says about other labs is redacted by `audit.entry_as_seen_by`."""
     qs = LogEntry.objects.select_related("content_type", "actor").order_by("-timestamp", "-id")
     ids = visible_lab_ids(user)
     if ids is None:
         return qs
     user_type = ContentType.objects.get_for_model(User)
-    return qs.exclude(content_type=user_type).filter(
-        Q(additional_data__isnull=True)
-        | ~Q(additional_data__has_key="lab")
-        | Q(additional_data__lab__in=list(ids))
+    lab_owned = audit.lab_owned_models()
+    qs = qs.exclude(content_type=user_type).filter(
+        ~audit.is_entry_of_any(lab_owned) | Q(additional_data__lab__in=list(ids))
     )
+    return audit.with_current_lab(qs, lab_owned)
 
 
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):

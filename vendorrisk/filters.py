@@ -1,11 +1,14 @@
 """Filter building blocks shared by every app's FilterSets (API, UI and selectors use the same ones)."""
 
+from collections.abc import Mapping
 from datetime import UTC
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Q
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
 
 from vendors.scoping import scope
 
@@ -104,3 +107,68 @@ class ChoiceListContainsFilter(django_filters.MultipleChoiceFilter):
         for v in value:
             q |= Q(**{f"{self.field_name}__icontains": f'"{v}"'})
         return qs.filter(q)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` from the view's explicit allow-list only; anything else is a 400 naming the choices.
+
+    A view declares `ordering_fields` as a list of field names or a mapping {public name: ORM lookup}
+    (e.g. `{"vendor_name": "vendor__name"}`). There is no default and no "__all__": a stored field that
+    is cut per lab (per-lab terms, paths, causes) must never be sortable, because the order alone would
+    rank what other labs depend on. Results end with the primary key so pages are stable.
+    """
+
+    @staticmethod
+    def declared_fields(view) -> dict[str, str]:
+        fields = getattr(view, "ordering_fields", None)
+        if fields is None or isinstance(fields, str):
+            raise ImproperlyConfigured(
+                f"{type(view).__name__} must declare ordering_fields as an explicit list or mapping."
+            )
+        if isinstance(fields, Mapping):
+            return dict(fields)
+        return {name: name for name in fields}
+
+    def get_valid_fields(self, queryset, view, context=None):
+        return [(name, name) for name in self.declared_fields(view)]
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None or not raw.strip():
+            return self.get_default_ordering(view)
+        declared = self.declared_fields(view)
+        terms = [term.strip() for term in raw.split(",")]
+        unknown = [term for term in terms if term.removeprefix("-") not in declared]
+        if unknown:
+            allowed = ", ".join(sorted(declared))
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(repr(t) for t in unknown)}. "
+                        f"Allowed: {allowed} (prefix with - for descending)."
+                    ]
+                }
+            )
+        ordering = [
+            ("-" if term.startswith("-") else "") + declared[term.removeprefix("-")] for term in terms
+        ]
+        if not any(term.removeprefix("-") in ("pk", "id") for term in ordering):
+            ordering.append("pk")
+        return ordering
+
+    def get_schema_operation_parameters(self, view):
+        names = sorted(self.declared_fields(view))
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort by these fields, comma-separated; prefix a field with - for descending.",
+                "style": "form",
+                "explode": False,
+                "schema": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": [p + n for n in names for p in ("", "-")]},
+                },
+            }
+        ]

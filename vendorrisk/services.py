@@ -1,9 +1,10 @@
 """Shared write helpers: validate fully, save, audit as the actor — one way for every app's services."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
+
+from vendors.scoping import ScopedCount, scoped_count
 
 from .audit import acting_as
 from .errors import ApplicationError
@@ -32,21 +33,31 @@ def model_update(obj: models.Model, *, actor, data: dict[str, Any]) -> tuple[mod
     return obj, changed
 
 
-def model_delete(obj: models.Model, *, actor, blockers: dict[str, dict] | None = None) -> None:
-    """Delete, or refuse with 409 naming what still depends on the object."""
-    blocking = {name: info for name, info in (blockers or {}).items() if info["count"]}
+def model_delete(
+    obj: models.Model,
+    *,
+    actor,
+    blockers: dict[str, ScopedCount] | None = None,
+    advice: str = "Remove or reassign them first.",
+) -> None:
+    """Delete, or refuse with 409 naming what still depends on the object, cut to the actor's labs.
+
+    Every dependent blocks, but the body counts and lists only those the actor may see: another lab's
+    records never appear by id, and the actor is told only that records it cannot see exist.
+    """
+    blocking = {name: info for name, info in (blockers or {}).items() if info.total}
     if blocking:
-        summary = ", ".join(f"{info['count']} {name}" for name, info in blocking.items())
+        parts = [f"{info.count} {name}" for name, info in blocking.items() if info.count]
+        if any(info.total > info.count for info in blocking.values()):
+            parts.append("records in labs you cannot see")
         raise ApplicationError(
-            f"Cannot delete {obj._meta.verbose_name} “{obj}”: it still has {summary}. Remove or reassign them first.",
-            extra={"blockers": blocking},
+            f"Cannot delete {obj._meta.verbose_name} “{obj}”: it still has {', '.join(parts)}. {advice}",
+            extra={"blockers": {name: info.as_json() for name, info in blocking.items()}},
         )
     with transaction.atomic(), acting_as(actor):
         obj.delete()
 
 
-def blocker(queryset, *, visible: Callable | None = None) -> dict:
-    """A blocker entry: the count of all dependents, and the ids of those the caller may see."""
-    ids = list(queryset.values_list("id", flat=True)[:1000])
-    shown = list(visible(queryset).values_list("id", flat=True)[:100]) if visible else ids[:100]
-    return {"count": queryset.count(), "ids": shown}
+def blocker(queryset, *, actor) -> ScopedCount:
+    """A blocker entry: every dependent blocks; the caller is told counts and ids within its labs only."""
+    return scoped_count(queryset, actor)

@@ -4,6 +4,9 @@ Models say how they belong to a lab with `scope_lab_field` (a lookup path to the
 vendor records, which are shared knowledge visible to everyone).
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from vendorrisk.roles import Role, user_role
@@ -102,3 +105,64 @@ def forget_scope(user) -> None:
     for name in ("_visible_lab_ids", "_visible_user_ids"):
         if hasattr(user, name):
             delattr(user, name)
+
+
+# --- one cut for everything else that mentions labs ----------------------------------------------------
+# Audit entries, history causes and 409 blocker lists are not querysets of lab-owned rows, but they name
+# labs and lab-owned objects all the same. They pass through these helpers, which apply the same rule as
+# `scope`: a value that names a lab outside the user's labs (or an object of such a lab) is redacted.
+
+OTHER_LAB = "(another lab)"
+# The lab of a lab-owned history cause written before causes carried their lab (no lab has id 0): such a
+# cause is shown to all-labs users only.
+UNATTRIBUTED_LAB = 0
+
+
+def _lab_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def lab_in_scope(user, lab_id) -> bool:
+    """Whether a lab id (an int, or the string an audit entry stores) is one of the user's labs."""
+    ids = visible_lab_ids(user)
+    return ids is None or _lab_id(lab_id) in ids
+
+
+def cut_to_scope(user, items: Iterable, *, lab_of: Callable = lambda item: item.get("lab")) -> list:
+    """The items that belong to no lab (shared knowledge) or to one of the user's labs."""
+    ids = visible_lab_ids(user)
+    if ids is None:
+        return list(items)
+    return [item for item in items if lab_of(item) is None or _lab_id(lab_of(item)) in ids]
+
+
+def redact(user, value, *, lab_id):
+    """`value` if it belongs to no lab or to one of the user's labs, else the redaction marker."""
+    if lab_id is None or lab_in_scope(user, lab_id):
+        return value
+    return OTHER_LAB
+
+
+@dataclass(frozen=True)
+class ScopedCount:
+    """Dependents of an object as a user may be told about them: all of them count toward refusing a
+    change, but only those in the user's scope are counted and listed in what the user reads."""
+
+    total: int
+    count: int
+    ids: list[int]
+
+    def as_json(self) -> dict:
+        return {"count": self.count, "ids": self.ids}
+
+
+def scoped_count(queryset: QuerySet, user, *, max_ids: int = 100) -> ScopedCount:
+    visible = scope(queryset, user)
+    return ScopedCount(
+        total=queryset.count(),
+        count=visible.count(),
+        ids=list(visible.order_by("pk").values_list("pk", flat=True)[:max_ids]),
+    )

@@ -26,7 +26,7 @@ EXPOSURE_FIELDS = SCORE_FIELDS | {"start_date", "data_categories"}
 @transaction.atomic
 def lab_create(*, actor, **data) -> Lab:
     lab = model_create(Lab, actor=actor, data=data)
-    dirty.mark(labs=[lab.id], cause=f"lab {lab.id} created")
+    dirty.mark(labs=[lab.id], cause=f"lab {lab.id} created", cause_lab=lab.id)
     return lab
 
 
@@ -56,8 +56,8 @@ def lab_delete(*, actor, instance: Lab) -> None:
         instance,
         actor=actor,
         blockers={
-            "engagements": blocker(instance.engagements.all()),
-            "incident responses": blocker(incidents_of_lab),
+            "engagements": blocker(instance.engagements.all(), actor=actor),
+            "incident responses": blocker(incidents_of_lab, actor=actor),
         },
     )
 
@@ -101,14 +101,15 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
         instance,
         actor=actor,
         blockers={
-            "engagements": blocker(instance.engagements.all(), visible=lambda qs: scope(qs, actor)),
+            "engagements": blocker(instance.engagements.all(), actor=actor),
             "dependencies": blocker(
                 VendorDependency.objects.filter(vendor=instance)
-                | VendorDependency.objects.filter(depends_on=instance)
+                | VendorDependency.objects.filter(depends_on=instance),
+                actor=actor,
             ),
-            "incidents": blocker(Incident.objects.filter(vendor=instance)),
-            "assessments": blocker(Assessment.objects.filter(vendor=instance)),
-            "vendors in its group": blocker(instance.children.all()),
+            "incidents": blocker(Incident.objects.filter(vendor=instance), actor=actor),
+            "assessments": blocker(Assessment.objects.filter(vendor=instance), actor=actor),
+            "vendors in its group": blocker(instance.children.all(), actor=actor),
         },
     )
     # A deleted vendor had no engagements or edges, so nothing else reaches it; its score row goes.
@@ -273,12 +274,17 @@ def engagement_bulk_create(*, actor, rows: list[dict]) -> list[Engagement]:
         ],
         batch_size=2000,
     )
-    cause = f"{len(created)} engagements imported"
-    dirty.mark(
-        vendors=dirty.vendors_downstream({e.vendor_id for e in created}),
-        labs={e.lab_id for e in created},
-        cause=cause,
-    )
+    # One cause per lab, tagged with it: history shows other labs' imports to nobody (DESIGN section 5).
+    by_lab: dict[int, list[Engagement]] = {}
+    for e in created:
+        by_lab.setdefault(e.lab_id, []).append(e)
+    for lab_id, engagements in sorted(by_lab.items()):
+        dirty.mark(
+            vendors=dirty.vendors_downstream({e.vendor_id for e in engagements}),
+            labs=[lab_id],
+            cause=f"{len(engagements)} engagements imported",
+            cause_lab=lab_id,
+        )
     return created
 
 

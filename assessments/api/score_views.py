@@ -1,12 +1,15 @@
 """Read-only score endpoints (DESIGN.md section 4). Aggregates stay whole; per-lab terms are cut to the
 caller's labs; other labs appear only as counts."""
 
+from typing import ClassVar
+
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vendorrisk.filters import StrictOrderingFilter
 from vendors.selectors import lab_get, vendor_get
 
 from .. import selectors
@@ -206,6 +209,17 @@ class RiskVendorListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = VendorRiskSerializer
     filterset_class = VendorRiskFilterSet
+    # Aggregates only: components, lab_harms and own_views are cut per lab, so they are never sortable.
+    ordering_fields: ClassVar[dict[str, str]] = {
+        "score": "score",
+        "vendor": "vendor_id",
+        "vendor_name": "vendor__name",
+        "impact": "impact",
+        "likelihood": "likelihood",
+        "lab_equivalents": "lab_equivalents",
+        "labs_exposed": "labs_exposed",
+        "computed_at": "computed_at",
+    }
 
     def get_queryset(self):
         return selectors.vendor_score_list(user=self.request.user)
@@ -233,13 +247,20 @@ class SharedDependencyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Fourth parties reached only through vendors: the hidden concentration nobody contracted for."""
 
     serializer_class = SharedDependencySerializer
-    filter_backends: list = []
+    filter_backends: ClassVar[list] = [StrictOrderingFilter]
+    # `via` is cut per lab, so it is not sortable; labs_reaching is a count over all labs.
+    ordering_fields: ClassVar[dict[str, str]] = {
+        "labs_reaching": "labs_reaching",
+        "vendor": "vendor_id",
+        "vendor_name": "vendor__name",
+        "computed_at": "computed_at",
+    }
 
     def get_queryset(self):
         return selectors.shared_dependency_list(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         data = [
             {
                 "vendor": s.vendor_id,

@@ -119,15 +119,17 @@ class BulkCreate:
         if vendors:
             dirty.mark(vendors=[v.id for v in vendors], cause=f"{len(vendors)} vendors created {what}")
         if labs:
-            dirty.mark(labs=[lab.id for lab in labs], cause=f"{len(labs)} labs created {what}")
-        by_lab: dict[int, set[int]] = defaultdict(set)
+            for lab in labs:
+                dirty.mark(labs=[lab.id], cause=f"lab {lab.id} created {what}", cause_lab=lab.id)
+        by_lab: dict[int, list[Engagement]] = defaultdict(list)
         for engagement in engagements:
-            by_lab[engagement.lab_id].add(engagement.vendor_id)
-        for lab_id, vendor_ids in by_lab.items():
+            by_lab[engagement.lab_id].append(engagement)
+        for lab_id, of_lab in by_lab.items():
+            # Counted per lab: the cause is shown to that lab's users only, and says nothing of others.
             dirty.mark(
-                vendors=dirty.vendors_downstream(vendor_ids),
+                vendors=dirty.vendors_downstream({e.vendor_id for e in of_lab}),
                 labs=[lab_id],
-                cause=f"{len(engagements)} engagements created {what}",
+                cause=f"{len(of_lab)} engagements created {what}",
                 cause_lab=lab_id,
             )
         if incidents:

@@ -6,6 +6,8 @@ Two formats, told apart by their header:
   business associate (BA) becomes: the covered entity as a lab, the BA as a vendor (names matched
   through `names.name_key`, so "Advanced Data Processing, Inc." and "Advanced  Data Processing Inc"
   are one vendor), an `ended` engagement without disposal and a `closed` incident at the vendor.
+  The covered entity is a lab, and labs never see each other: it is named only on the lab's own
+  engagement; the incident every user reads (title, description, external id) names the vendor only.
   Rows without a BA (or with "Not Applicable") are skipped. The contract dates are not in the data,
   so the engagement runs over the breach period: `start_date` = first day of the breach, `end_date`
   = its last day (the same day for a one-day breach). The incident occurred on the first day and is
@@ -25,6 +27,7 @@ is where the rows come from), so HIPAA notices generated for them would all be f
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import defaultdict
@@ -357,7 +360,7 @@ class BusinessAssociateImporter(_HhsBase):
                 BA_PREFIX,
                 parsed.start.isoformat(),
                 name_key(parsed.business_associate)[:80],
-                name_key(parsed.entity)[:80],
+                entity_token(parsed.entity),
             )
         )
         # Identical rows (same day, vendor and client) are told apart by their order in the file.
@@ -388,11 +391,18 @@ class BusinessAssociateImporter(_HhsBase):
             data_categories=[DataCategory.PERSONAL_DATA.value],
             start_date=parsed.start,
             end_date=parsed.end,
-            notes=(
-                f"Imported from the HHS OCR breach portal (2014 file, line {record.line}): "
-                f"{parsed.business_associate} was the business associate in a breach reported by "
-                f"{parsed.entity}. The contract dates are unknown; the engagement spans the breach period."
-            ),
+            # The covered entity is the lab: it is named here, on the lab's own row, and nowhere shared.
+            notes="\n\n".join(
+                part
+                for part in (
+                    f"Imported from the HHS OCR breach portal (2014 file, line {record.line}): "
+                    f"{parsed.business_associate} was the business associate in a breach reported by "
+                    f"{parsed.entity}" + (f" ({parsed.state})" if parsed.state else "") + ". The contract "
+                    "dates are unknown; the engagement spans the breach period.",
+                    parsed.summary,
+                )
+                if part
+            )[:TEXT_MAX],
         )
         self._pending_engagements += 1
         incident = self.bulk.incident(
@@ -407,21 +417,15 @@ class BusinessAssociateImporter(_HhsBase):
         self.incidents.add(report, incident)
 
     def _fields(self, row: BaRow) -> dict:
-        kind = row.breach_type or "Breach"
-        title = f"{kind} at {row.business_associate} affecting {row.entity}"
-        facts = [
-            f"Covered entity: {row.entity}" + (f" ({row.state})" if row.state else "") + ".",
-            f"Business associate: {row.business_associate}.",
-            f"Individuals affected: {row.individuals:,}.",
-        ]
-        if row.location:
-            facts.append(f"Location of breached information: {row.location}.")
-        if row.date_text:
-            facts.append(f"Date of breach as reported: {row.date_text}.")
-        description = "\n\n".join(part for part in (row.summary, " ".join(facts)) if part)
-        return {
-            "title": title[:NAME_MAX],
-            "description": description[:TEXT_MAX],
+        """The incident's shared text names the vendor only: every user reads incidents, and the covered
+        entity is a lab (the HHS narrative names it too, so it goes to the lab's engagement notes)."""
+        return ba_incident_text(
+            breach_type=row.breach_type,
+            business_associate=row.business_associate,
+            reported=row.end,
+            individuals=row.individuals,
+            location=row.location,
+        ) | {
             "severity": Severity(size_rating(row.individuals)),
             "data_exposure": DataExposure.CONFIRMED,
             "data_categories_exposed": [DataCategory.PERSONAL_DATA.value],
@@ -430,6 +434,23 @@ class BusinessAssociateImporter(_HhsBase):
             "discovered_at": _moment(row.end),
             "source_url": PORTAL_URL,
         }
+
+
+def entity_token(entity: str) -> str:
+    """The covered entity's part of a 2014 row's external id: a digest, so the id does not name the lab."""
+    return hashlib.sha256(name_key(entity)[:80].encode()).hexdigest()[:16]
+
+
+def ba_incident_text(
+    *, breach_type: str, business_associate: str, reported: date, individuals: int, location: str
+) -> dict:
+    """Title and description of a 2014 row's incident, in vendor-only words."""
+    title = f"{breach_type or 'Breach'} at {business_associate} reported {reported:%Y-%m-%d} (HHS OCR)"
+    facts = [f"Business associate: {business_associate}.", f"Individuals affected: {individuals:,}."]
+    if location:
+        facts.append(f"Location of breached information: {location}.")
+    facts.append(f"Reported to HHS OCR by a covered entity; breach period ending {reported:%Y-%m-%d}.")
+    return {"title": title[:NAME_MAX], "description": " ".join(facts)[:TEXT_MAX]}
 
 
 @dataclass(frozen=True)

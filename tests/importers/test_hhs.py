@@ -93,7 +93,21 @@ def test_2014_file_creates_labs_vendors_ended_engagements_and_closed_incidents(r
     assert engagement.start_date == engagement.end_date == dt.date(2009, 11, 12)
     incident = engagement.vendor.incidents.get()
     assert incident.source == "hhs"
-    assert incident.title == "Other at Democracy Data & Communications, LLC affecting Universal American"
+    # The incident is read by every lab: it names the vendor only; the covered entity (a lab) is
+    # named on that lab's engagement alone (issue 9, finding 6).
+    assert incident.title == "Other at Democracy Data & Communications, LLC reported 2009-11-12 (HHS OCR)"
+    assert "Universal American" not in incident.description
+    assert "universal" not in incident.external_id.casefold()
+    assert "Universal American" in engagement.notes
+    lab_names = list(Lab.objects.values_list("name", flat=True))
+    leaks = [
+        (i.pk, name)
+        for i in Incident.objects.select_related("vendor")
+        for name in lab_names
+        if name.casefold() in f"{i.title} {i.description} {i.external_id}".casefold()
+        and name.casefold() not in i.vendor.name.casefold()  # a vendor named like a client, in the data
+    ]
+    assert leaks == []
     assert incident.severity == "high"
     assert incident.records_affected == 83000
     assert incident.occurred_at == incident.resolved_at == dt.datetime(2009, 11, 12, tzinfo=dt.UTC)

@@ -160,7 +160,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "vendorrisk.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "vendorrisk.pagination.StandardPagination",
     "PAGE_SIZE": 50,
