@@ -3,17 +3,41 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 
 from .audit import acting_as
-from .errors import ApplicationError
+from .errors import ApplicationError, unique_violation_error
+
+
+def save_checked(obj: models.Model, **kwargs) -> None:
+    """Save in a savepoint; a unique rule that a concurrent writer won is a field error, not a crash.
+
+    full_clean() checks uniqueness first, but two writers can both pass it; the database then refuses
+    the second. The savepoint keeps the caller's transaction usable. The winner has committed by now,
+    so validating again gives the very error a later writer gets (e.g. a derived slug's clash reads as
+    the name's); failing that, the violated rule's metadata names the field.
+    """
+    try:
+        with transaction.atomic():
+            obj.save(**kwargs)
+    except IntegrityError as exc:
+        error = unique_violation_error(exc, type(obj))
+        if error is None:
+            raise
+        try:
+            obj.full_clean()
+        except ValidationError as again:
+            if set(getattr(again, "error_dict", {})) - {NON_FIELD_ERRORS}:
+                raise again from exc
+        raise error from exc
 
 
 def model_create(model: type[models.Model], *, actor, data: dict[str, Any]) -> models.Model:
     with transaction.atomic(), acting_as(actor):
         obj = model(**data)
         obj.full_clean()
-        obj.save()
+        save_checked(obj)
         return obj
 
 
@@ -28,7 +52,7 @@ def model_update(obj: models.Model, *, actor, data: dict[str, Any]) -> tuple[mod
     with transaction.atomic(), acting_as(actor):
         obj.full_clean()
         if changed:
-            obj.save()
+            save_checked(obj)
     return obj, changed
 
 
