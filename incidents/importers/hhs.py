@@ -229,6 +229,9 @@ class HhsImporter(Importer):
     def record_done(self, ok: bool) -> None:
         self.inner.record_done(ok)
 
+    def end_batch(self, report: ImportReport) -> None:
+        self.inner.end_batch(report)
+
     def finish(self, report: ImportReport) -> None:
         self.inner.finish(report)
 
@@ -253,6 +256,9 @@ class _HhsBase(Importer):
 
     def _stores(self) -> list:
         return [self.vendors, self.incidents, self.bulk]
+
+    def end_batch(self, report: ImportReport) -> None:
+        self.bulk.flush()
 
     def finish(self, report: ImportReport) -> None:
         self.bulk.flush()
