@@ -101,8 +101,16 @@ class BulkCreate:
 
     # --- at the end -----------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Insert everything collected, in dependency order, then audit, mark dirty and run hooks."""
+    def flush(self, *, write: bool = True) -> None:
+        """Insert everything collected, in dependency order, then audit, mark dirty and run hooks.
+
+        `write=False` (a preview) drops what was collected: the importer has counted it already.
+        """
+        if not write:
+            for rows in self.rows.values():
+                rows.clear()
+            self.notes.clear()
+            return
         vendors, labs = self.rows[Vendor], self.rows[Lab]
         engagements, incidents = self.rows[Engagement], self.rows[Incident]
         for model in (Vendor, Lab, Engagement, Incident):

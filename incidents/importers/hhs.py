@@ -218,6 +218,7 @@ class HhsImporter(Importer):
 
     def prepare(self, report: ImportReport) -> None:
         self.inner = detect_format(self.path)(self.path)
+        self.inner.preview_only = self.preview_only
         self.inner.prepare(report)
 
     def records(self) -> Iterator[SourceRecord]:
@@ -261,7 +262,7 @@ class _HhsBase(Importer):
         self.bulk.flush()
 
     def finish(self, report: ImportReport) -> None:
-        self.bulk.flush()
+        self.bulk.flush(write=not self.preview_only)
         report.extra["vendors_created"] = self.vendors.created
 
 

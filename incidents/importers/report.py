@@ -109,6 +109,10 @@ class ImportFailed(Exception):
 class Importer(ABC):
     """What an importer implements. The runner calls `prepare`, then `apply` per record, then `finish`."""
 
+    # Set by `run_import_in_batches` for its dry run: rows collected for a bulk insert are counted and
+    # dropped, not inserted and rolled back (that one insert would hold the write lock the longest).
+    preview_only: bool = False
+
     def prepare(self, report: ImportReport) -> None:  # noqa: B027 - an optional hook
         """Load the lookups the import needs (inside the transaction)."""
 
@@ -191,8 +195,8 @@ def run_import_in_batches(
     Each batch of `batch_size` records is one transaction, so no writer (nor a sign-in, on SQLite)
     waits longer than one batch takes. `progress(report)` is called after each batch, outside it.
 
-    Dry run: every batch is rolled back, and the rows importers insert in bulk are inserted (and rolled
-    back) in a last short transaction; all invalid records are listed, as by `run_import`.
+    Dry run: every batch is rolled back and the rows importers collect for a bulk insert are counted, not
+    inserted (`Importer.preview_only`); all invalid records are listed, as by `run_import`.
     Write: a batch is validated and written in its transaction (`end_batch` inserts its bulk rows); the
     first batch with an invalid record or a failed write is rolled back and the import stops. Batches
     before it stay written: the report's counts are what was written, `written_records` says up to
@@ -203,6 +207,7 @@ def run_import_in_batches(
     report = ImportReport(dry_run=dry_run)
     report.extra["written_records"] = 0
     written = _snapshot(report)
+    importer.preview_only = dry_run
     importer.prepare(report)
     records = iter(importer.records())
     done = False

@@ -375,7 +375,7 @@ class VerisImporter(Importer):
         self.bulk.flush()
 
     def finish(self, report: ImportReport) -> None:
-        self.bulk.flush()
+        self.bulk.flush(write=not self.preview_only)
         report.extra["vendors_created"] = self.vendors.created
 
     def apply(self, record: SourceRecord, report: ImportReport) -> None:
