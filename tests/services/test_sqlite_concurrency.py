@@ -125,3 +125,103 @@ def test_concurrent_suspend_and_resume_all_succeed(sqlite_server):
     with ThreadPoolExecutor(20) as pool:
         codes = Counter(pool.map(change, range(20)))
     assert codes == {200: 20}
+
+
+def test_sign_in_and_writes_go_on_while_an_admin_import_runs(sqlite_server, tmp_path):
+    """Finding 13: while an admin import ran (one long transaction) every other write failed on SQLite,
+    sign-in included. Now it writes in batches of short transactions: others wait at most one batch."""
+    import json
+    import re
+    import threading
+
+    from incidents.importers.veris import partner_name
+    from tests.factories import PASSWORD
+
+    admin = f.UserFactory(role="admin")
+    user = f.UserFactory(role="procurement", all_labs=True)
+    lab, vendor = f.LabFactory(), f.VendorFactory()
+    url = sqlite_server()
+
+    jsonl = ROOT / "tests" / "data" / "vcdb" / "partner_or_vendor_incidents.jsonl"
+    named = []
+    for line in jsonl.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line) if line.strip() else {}
+        notes = (record.get("actor") or {}).get("partner", {}).get("notes")
+        if isinstance(notes, str) and partner_name(notes):
+            named.append(record)
+    body = "".join(
+        json.dumps({**record, "incident_id": f"{record['incident_id']}-{copy}"}) + "\n"
+        for copy in range(12)
+        for record in named
+    )  # ~1,500 new incidents: several seconds of writing
+
+    browser = requests.Session()
+    login = browser.get(f"{url}/admin/login/", timeout=30)
+    assert login.status_code == 200
+    browser.post(
+        f"{url}/admin/login/",
+        data={
+            "username": admin.username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        headers={"Referer": f"{url}/admin/login/"},
+        timeout=30,
+    )
+    page = browser.post(
+        f"{url}/admin/assessments/questionnaire/imports/",
+        data={"step": "preview", "kind": "veris", "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        files={"file": ("big.jsonl", body.encode())},
+        headers={"Referer": f"{url}/admin/"},
+        timeout=120,
+    )
+    assert page.status_code == 200 and 'id="import-confirm"' in page.text, page.text[-2000:]
+    job_url = page.url
+    token = re.search(r'name="token" value="([^"]+)"', page.text)[1]
+
+    done = {}
+
+    def run_import():
+        done["response"] = browser.post(
+            job_url,
+            data={"step": "import", "token": token, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+            headers={"Referer": job_url},
+            timeout=300,
+        )
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    time.sleep(0.5)
+    results = []
+    n = 0
+    during = 0
+    while importer.is_alive() or n < 3:
+        during += importer.is_alive()
+        started = time.monotonic()
+        signed_in = requests.post(
+            f"{url}/api/auth/token/", json={"username": user.username, "password": PASSWORD}, timeout=60
+        )
+        created = _client(signed_in.json().get("token", "")).post(
+            f"{url}/api/engagements/",
+            json={
+                "lab": lab.pk,
+                "vendor": vendor.pk,
+                "title": f"While importing {n}",
+                "status": "active",
+                "criticality": "low",
+                "data_sensitivity": "internal",
+                "substitutability": "easy",
+                "start_date": "2025-01-01",
+            },
+            timeout=60,
+        )
+        results.append((signed_in.status_code, created.status_code, time.monotonic() - started))
+        n += 1
+    importer.join(300)
+
+    assert "Imported" in done["response"].text, done["response"].text[-2000:]
+    assert during >= 1
+    assert all(code == 200 for code, _, _ in results), results
+    assert all(code == 201 for _, code, _ in results), results
+    assert max(seconds for _, _, seconds in results) < 5, results
