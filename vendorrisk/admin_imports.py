@@ -33,6 +33,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -48,6 +49,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_SHOWN_ERRORS = 200
 STALE_AFTER = timedelta(hours=24)  # previews never confirmed lose their file at the next upload after this
 RECENT_JOBS = 10
+STALLED_AFTER = timedelta(minutes=10)  # a running job without progress this long lost its worker
 URL_NAME = "vendorrisk_imports"
 JOB_URL_NAME = "vendorrisk_import_job"
 PROGRESS_URL_NAME = "vendorrisk_import_job_progress"
@@ -120,9 +122,16 @@ def _send(job_id: int) -> None:
 
 
 def run_job(job_id: int) -> str:
-    """Run the queued phase of job `job_id` (the task's body). Returns the job's final status."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, read=0, updated_at=timezone.now()
+    """Run the queued phase of job `job_id` (the task's body). Returns the job's final status.
+
+    A job is claimed once; one left `running` without progress for STALLED_AFTER (its worker died; the
+    task is redelivered) is claimed again and run from the start, which the keyed importers allow.
+    """
+    now = timezone.now()
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, updated_at__lt=now - STALLED_AFTER))
+        .update(status=Status.RUNNING, read=0, updated_at=now)
     )
     if not claimed:
         return "not queued"

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from auditlog import get_logentry_model
+from auditlog.context import auditlog_value
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -167,10 +168,17 @@ class _EntryCollector(type(get_logentry_model().objects)):
 
 
 def write_create_entries(objects: list[models.Model]) -> None:
-    """One auditlog CREATE entry per object, exactly as its post_save receiver would write it."""
+    """One auditlog CREATE entry per object, exactly as its post_save receiver would write it.
+
+    A bulk insert sends no pre_save, so the actor of `vendorrisk.audit.acting_as` (an admin's import)
+    is set here, as auditlog's own receiver would.
+    """
     LogEntry = get_logentry_model()
     collector = _EntryCollector()
     collector.model = LogEntry
+    actor = auditlog_value.get({}).get("actor")
+    if not getattr(actor, "is_authenticated", False):
+        actor = None
     entries = []
     for obj in objects:
         if not auditlog.contains(type(obj)):
@@ -178,5 +186,7 @@ def write_create_entries(objects: list[models.Model]) -> None:
         changes = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
         entry = collector.log_create(obj, action=LogEntry.Action.CREATE, changes=changes)
         if entry is not None:
+            if actor is not None and entry.actor_id is None:
+                entry.actor, entry.actor_email = actor, getattr(actor, "email", None)
             entries.append(entry)
     LogEntry.objects.bulk_create(entries, batch_size=BATCH)

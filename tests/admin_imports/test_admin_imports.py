@@ -298,6 +298,20 @@ def test_hibp_import_is_attributed_to_the_admin(admin_client, admin_user):
     assert entry.actor == admin_user
 
 
+def test_a_veris_import_in_bulk_is_attributed_to_the_admin(admin_client, admin_user, veris_file):
+    from auditlog.models import LogEntry
+
+    job = preview(admin_client, "veris", veris_file).context["job"]
+    confirm(admin_client, job, job.confirm_token)
+
+    incidents = list(Incident.objects.all())
+    assert len(incidents) == 3
+    for incident in incidents:
+        assert LogEntry.objects.get_for_object(incident).get().actor == admin_user
+    for vendor in Vendor.objects.all():
+        assert LogEntry.objects.get_for_object(vendor).get().actor == admin_user
+
+
 def test_previews_never_confirmed_lose_their_file_later(admin_client, veris_file, upload_root):
     import datetime as dt
 
@@ -468,3 +482,23 @@ def test_the_job_is_queued_after_commit_as_the_celery_task(
     assert job.status == "queued"
     assert tasks.run_import_job.run(job.pk) == "previewed"
     assert tasks.run_import_job.run(job.pk) == "not queued"  # a redelivered task does not run it again
+
+
+def test_a_job_whose_worker_died_is_run_again_when_the_task_is_redelivered(admin_user, tmp_path):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from vendorrisk import tasks
+
+    job = ImportJob(kind="veris", file_name="vcdb.jsonl", status="running", created_by=admin_user)
+    job.file.save("vcdb.jsonl", ContentFile("".join(first_lines(8)).encode()), save=False)
+    job.save()
+    assert tasks.run_import_job.run(job.pk) == "not queued"  # still running elsewhere
+
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=11))
+
+    assert tasks.run_import_job.run(job.pk) == "previewed"
+    job.refresh_from_db()
+    assert (job.read, job.report["created"]) == (8, 3)
