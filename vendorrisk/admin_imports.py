@@ -30,7 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -91,6 +91,23 @@ class ImportForm(forms.Form):
                 "file", f"A {kind} import takes a {' or '.join(allowed)} file, not {upload.name!r}."
             )
         return data
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The jobs, read-only (registered here, beside the page that makes them; the page shows each one)."""
+
+    list_display = ["file_name", "kind", "phase", "status", "read", "created_by", "created_at"]
+    list_filter = ["kind", "status", "phase"]
+    search_fields = ["file_name"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "confirm_token"]
+    exclude = ["confirm_token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- the background run ---------------------------------------------------------------------------

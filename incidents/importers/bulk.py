@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from auditlog import get_logentry_model
-from auditlog.context import auditlog_value
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils.text import slugify
 
 from incidents.models import Incident, IncidentUpdate
@@ -170,15 +170,12 @@ class _EntryCollector(type(get_logentry_model().objects)):
 def write_create_entries(objects: list[models.Model]) -> None:
     """One auditlog CREATE entry per object, exactly as its post_save receiver would write it.
 
-    A bulk insert sends no pre_save, so the actor of `vendorrisk.audit.acting_as` (an admin's import)
-    is set here, as auditlog's own receiver would.
+    A bulk insert sends no pre_save, so it is sent here for each entry: auditlog's receiver (connected
+    while `vendorrisk.audit.acting_as` is active, as in an admin's import) then sets the actor.
     """
     LogEntry = get_logentry_model()
     collector = _EntryCollector()
     collector.model = LogEntry
-    actor = auditlog_value.get({}).get("actor")
-    if not getattr(actor, "is_authenticated", False):
-        actor = None
     entries = []
     for obj in objects:
         if not auditlog.contains(type(obj)):
@@ -186,7 +183,8 @@ def write_create_entries(objects: list[models.Model]) -> None:
         changes = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
         entry = collector.log_create(obj, action=LogEntry.Action.CREATE, changes=changes)
         if entry is not None:
-            if actor is not None and entry.actor_id is None:
-                entry.actor, entry.actor_email = actor, getattr(actor, "email", None)
+            pre_save.send(
+                sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
+            )
             entries.append(entry)
     LogEntry.objects.bulk_create(entries, batch_size=BATCH)

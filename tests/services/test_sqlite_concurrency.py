@@ -151,9 +151,9 @@ def test_sign_in_and_writes_go_on_while_an_admin_import_runs(sqlite_server, tmp_
             named.append(record)
     body = "".join(
         json.dumps({**record, "incident_id": f"{record['incident_id']}-{copy}"}) + "\n"
-        for copy in range(12)
+        for copy in range(24)
         for record in named
-    )  # ~1,500 new incidents: several seconds of writing
+    )  # ~3,100 new incidents: several seconds of writing
 
     browser = requests.Session()
     login = browser.get(f"{url}/admin/login/", timeout=30)
@@ -196,6 +196,17 @@ def test_sign_in_and_writes_go_on_while_an_admin_import_runs(sqlite_server, tmp_
     results = []
     n = 0
     during = 0
+    imported_so_far = []
+
+    def imported() -> int:  # what the import has committed so far (a reader of its own, WAL)
+        reader = sqlite3.connect(tmp_path / "db.sqlite3")
+        try:
+            return reader.execute(
+                "SELECT count(*) FROM incidents_incident WHERE source = 'veris'"
+            ).fetchone()[0]
+        finally:
+            reader.close()
+
     while importer.is_alive() or n < 3:
         during += importer.is_alive()
         started = time.monotonic()
@@ -217,6 +228,7 @@ def test_sign_in_and_writes_go_on_while_an_admin_import_runs(sqlite_server, tmp_
             timeout=60,
         )
         results.append((signed_in.status_code, created.status_code, time.monotonic() - started))
+        imported_so_far.append(imported())
         n += 1
     importer.join(300)
 
@@ -224,4 +236,7 @@ def test_sign_in_and_writes_go_on_while_an_admin_import_runs(sqlite_server, tmp_
     assert during >= 1
     assert all(code == 200 for code, _, _ in results), results
     assert all(code == 201 for _, code, _ in results), results
-    assert max(seconds for _, _, seconds in results) < 5, results
+    # Writes went through while the import was part-way: it never held the database to its end.
+    final = imported()
+    assert final > 3000
+    assert any(0 < count < final for count in imported_so_far), (imported_so_far, results)
