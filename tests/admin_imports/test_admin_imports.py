@@ -502,3 +502,21 @@ def test_a_job_whose_worker_died_is_run_again_when_the_task_is_redelivered(admin
     assert tasks.run_import_job.run(job.pk) == "previewed"
     job.refresh_from_db()
     assert (job.read, job.report["created"]) == (8, 3)
+
+
+def test_jobs_are_listed_read_only_in_the_django_admin(admin_client, veris_file):
+    job = preview(admin_client, "veris", veris_file).context["job"]
+
+    listed = admin_client.get(reverse("admin:vendorrisk_importjob_changelist"))
+    shown = admin_client.get(reverse("admin:vendorrisk_importjob_change", args=[job.pk]))
+    edited = admin_client.post(
+        reverse("admin:vendorrisk_importjob_change", args=[job.pk]), {"status": "applied"}
+    )
+
+    assert listed.status_code == 200 and b"vcdb.jsonl" in listed.content
+    assert shown.status_code == 200
+    assert job.confirm_token.encode() not in shown.content
+    assert edited.status_code == 403
+    job.refresh_from_db()
+    assert job.status == "previewed"
+    assert admin_client.get(reverse("admin:vendorrisk_importjob_add")).status_code == 403
