@@ -4,7 +4,7 @@ import logging
 import re
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.db.models import F, ProtectedError, RestrictedError
@@ -119,11 +119,49 @@ def unique_violation_error(exc: IntegrityError, model) -> DjangoValidationError 
     fields = unique_violation_fields(exc, model)
     if not fields:
         return None
+    return DjangoValidationError({fields[-1]: unique_violation_message(model, fields)}, code="unique")
+
+
+def unique_errors_on_fields(exc: DjangoValidationError, model) -> DjangoValidationError:
+    """`exc` with the model's unique-rule errors moved from non_field_errors to the rule's field.
+
+    Django reports a multi-field or expression unique rule (`UniqueConstraint(fields=[…])`,
+    `UniqueConstraint(Lower("name"))`) as a non-field error; the API names the field, as it does when the
+    database refuses a racing writer (`unique_violation_error`).
+    """
+    if not hasattr(exc, "error_dict") or NON_FIELD_ERRORS not in exc.error_dict:
+        return exc
+    by_name = {name: fields for name, fields in _unique_sets(model) if name}
+    # An expression or conditional rule's error carries only its message ("Constraint “x” is violated.").
+    by_message = {
+        str(constraint.get_violation_error_message()): by_name[constraint.name]
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint) and constraint.name in by_name
+    }
+    errors = {field: list(errs) for field, errs in exc.error_dict.items() if field != NON_FIELD_ERRORS}
+    kept = []
+    for error in exc.error_dict[NON_FIELD_ERRORS]:
+        params = error.params or {}
+        fields = None
+        if error.code == "unique_together" and params.get("unique_check"):
+            fields = list(params["unique_check"])
+        elif error.message in by_message:
+            fields = by_message[error.message]
+        if not fields:
+            kept.append(error)
+            continue
+        message = unique_violation_message(model, fields)
+        errors.setdefault(fields[-1], []).append(DjangoValidationError(message, code="unique"))
+    if kept:
+        errors[NON_FIELD_ERRORS] = kept
+    return DjangoValidationError(errors)
+
+
+def unique_violation_message(model, fields: list[str]) -> str:
     opts = model._meta
     labels = " and ".join(str(opts.get_field(name).verbose_name) for name in fields)
     article = "An" if str(opts.verbose_name)[:1].lower() in "aeiou" else "A"
-    message = f"{article} {opts.verbose_name} with this {labels} already exists."
-    return DjangoValidationError({fields[-1]: message}, code="unique")
+    return f"{article} {opts.verbose_name} with this {labels} already exists."
 
 
 def _table(exc: IntegrityError) -> str | None:

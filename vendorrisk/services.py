@@ -7,7 +7,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from .audit import acting_as
-from .errors import ApplicationError, unique_violation_error
+from .errors import ApplicationError, unique_errors_on_fields, unique_violation_error
+
+
+def full_clean(obj: models.Model) -> None:
+    """obj.full_clean(), with unique-rule errors on the rule's field (not non_field_errors)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise unique_errors_on_fields(exc, type(obj)) from None
 
 
 def save_checked(obj: models.Model, **kwargs) -> None:
@@ -26,7 +34,7 @@ def save_checked(obj: models.Model, **kwargs) -> None:
         if error is None:
             raise
         try:
-            obj.full_clean()
+            full_clean(obj)
         except ValidationError as again:
             if set(getattr(again, "error_dict", {})) - {NON_FIELD_ERRORS}:
                 raise again from exc
@@ -36,7 +44,7 @@ def save_checked(obj: models.Model, **kwargs) -> None:
 def model_create(model: type[models.Model], *, actor, data: dict[str, Any]) -> models.Model:
     with transaction.atomic(), acting_as(actor):
         obj = model(**data)
-        obj.full_clean()
+        full_clean(obj)
         save_checked(obj)
         return obj
 
@@ -50,7 +58,7 @@ def model_update(obj: models.Model, *, actor, data: dict[str, Any]) -> tuple[mod
             changed[field] = old
             setattr(obj, field, value)
     with transaction.atomic(), acting_as(actor):
-        obj.full_clean()
+        full_clean(obj)
         if changed:
             save_checked(obj)
     return obj, changed

@@ -99,3 +99,38 @@ def test_other_integrity_errors_are_a_conflict_not_a_500():
         transaction.get_connection().check_constraints()
     response = api_exception_handler(caught.value, {})
     assert response.status_code == 409
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "build, field",
+    [
+        (lambda: Lab(name="racing lab", slug="fresh-lab"), "name"),
+        (lambda: Vendor(name="RACING vendor", slug="fresh-vendor", category="other"), "name"),
+        (
+            lambda: VendorDependency(
+                vendor=Vendor.objects.get(name="Racing Vendor"), depends_on=Vendor.objects.get(name="Other")
+            ),
+            "depends_on",
+        ),
+    ],
+)
+def test_a_competitor_committed_mid_validation_is_named_on_the_field(build, field):
+    """Django reports multi-field and expression unique rules as non-field errors; the helper names the field.
+
+    (A writer that validates while the competitor commits gets the rule's error from validation itself.)
+    """
+    from django.core.exceptions import ValidationError
+
+    from vendorrisk.services import full_clean
+
+    f.LabFactory(name="Racing Lab")
+    racing, other = f.VendorFactory(name="Racing Vendor"), f.VendorFactory(name="Other")
+    f.VendorDependencyFactory(vendor=racing, depends_on=other)
+    obj = build()
+    # Only the database rules: the models' own clean() checks would name the field already.
+    with mock.patch.object(type(obj), "clean", lambda self: None), pytest.raises(ValidationError) as caught:
+        full_clean(obj)
+    assert field in caught.value.error_dict, caught.value.error_dict
+    assert "already exists" in caught.value.error_dict[field][0].messages[0]
+    assert "__all__" not in caught.value.error_dict
