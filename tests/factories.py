@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from assessments.models import Answer, Assessment, Evidence, Finding, Question, Questionnaire
 from incidents.models import Incident, IncidentUpdate, LabResponse, Notification
+from vendorrisk.models import ImportJob
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 
 User = get_user_model()
@@ -227,3 +228,15 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = 1024
     sha256 = "0" * 64
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """An admin import job (no file), previewed by default."""
+
+    class Meta:
+        model = ImportJob
+
+    kind = "veris"
+    file_name = factory.Sequence(lambda n: f"import-{n}.jsonl")
+    status = "previewed"
+    created_by = factory.SubFactory(UserFactory, role="admin")

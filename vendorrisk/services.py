@@ -2,19 +2,51 @@
 
 from typing import Any
 
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 
 from vendors.scoping import ScopedCount, scoped_count
 
 from .audit import acting_as
-from .errors import ApplicationError
+from .errors import ApplicationError, unique_errors_on_fields, unique_violation_error
+
+
+def full_clean(obj: models.Model) -> None:
+    """obj.full_clean(), with unique-rule errors on the rule's field (not non_field_errors)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise unique_errors_on_fields(exc, type(obj)) from None
+
+
+def save_checked(obj: models.Model, **kwargs) -> None:
+    """Save in a savepoint; a unique rule that a concurrent writer won is a field error, not a crash.
+
+    full_clean() checks uniqueness first, but two writers can both pass it; the database then refuses
+    the second. The savepoint keeps the caller's transaction usable. The winner has committed by now,
+    so validating again gives the very error a later writer gets (e.g. a derived slug's clash reads as
+    the name's); failing that, the violated rule's metadata names the field.
+    """
+    try:
+        with transaction.atomic():
+            obj.save(**kwargs)
+    except IntegrityError as exc:
+        error = unique_violation_error(exc, type(obj))
+        if error is None:
+            raise
+        try:
+            full_clean(obj)
+        except ValidationError as again:
+            if set(getattr(again, "error_dict", {})) - {NON_FIELD_ERRORS}:
+                raise again from exc
+        raise error from exc
 
 
 def model_create(model: type[models.Model], *, actor, data: dict[str, Any]) -> models.Model:
     with transaction.atomic(), acting_as(actor):
         obj = model(**data)
-        obj.full_clean()
-        obj.save()
+        full_clean(obj)
+        save_checked(obj)
         return obj
 
 
@@ -27,9 +59,9 @@ def model_update(obj: models.Model, *, actor, data: dict[str, Any]) -> tuple[mod
             changed[field] = old
             setattr(obj, field, value)
     with transaction.atomic(), acting_as(actor):
-        obj.full_clean()
+        full_clean(obj)
         if changed:
-            obj.save()
+            save_checked(obj)
     return obj, changed
 
 

@@ -29,6 +29,7 @@ from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils.text import slugify
 
 from incidents.models import Incident, IncidentUpdate
@@ -101,8 +102,16 @@ class BulkCreate:
 
     # --- at the end -----------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Insert everything collected, in dependency order, then audit, mark dirty and run hooks."""
+    def flush(self, *, write: bool = True) -> None:
+        """Insert everything collected, in dependency order, then audit, mark dirty and run hooks.
+
+        `write=False` (a preview) drops what was collected: the importer has counted it already.
+        """
+        if not write:
+            for rows in self.rows.values():
+                rows.clear()
+            self.notes.clear()
+            return
         vendors, labs = self.rows[Vendor], self.rows[Lab]
         engagements, incidents = self.rows[Engagement], self.rows[Incident]
         for model in (Vendor, Lab, Engagement, Incident):
@@ -161,7 +170,11 @@ class _EntryCollector(type(get_logentry_model().objects)):
 
 
 def write_create_entries(objects: list[models.Model]) -> None:
-    """One auditlog CREATE entry per object, exactly as its post_save receiver would write it."""
+    """One auditlog CREATE entry per object, exactly as its post_save receiver would write it.
+
+    A bulk insert sends no pre_save, so it is sent here for each entry: auditlog's receiver (connected
+    while `vendorrisk.audit.acting_as` is active, as in an admin's import) then sets the actor.
+    """
     LogEntry = get_logentry_model()
     collector = _EntryCollector()
     collector.model = LogEntry
@@ -172,5 +185,8 @@ def write_create_entries(objects: list[models.Model]) -> None:
         changes = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
         entry = collector.log_create(obj, action=LogEntry.Action.CREATE, changes=changes)
         if entry is not None:
+            pre_save.send(
+                sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
+            )
             entries.append(entry)
     LogEntry.objects.bulk_create(entries, batch_size=BATCH)

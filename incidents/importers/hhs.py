@@ -221,6 +221,7 @@ class HhsImporter(Importer):
 
     def prepare(self, report: ImportReport) -> None:
         self.inner = detect_format(self.path)(self.path)
+        self.inner.preview_only = self.preview_only
         self.inner.prepare(report)
 
     def records(self) -> Iterator[SourceRecord]:
@@ -231,6 +232,9 @@ class HhsImporter(Importer):
 
     def record_done(self, ok: bool) -> None:
         self.inner.record_done(ok)
+
+    def end_batch(self, report: ImportReport) -> None:
+        self.inner.end_batch(report)
 
     def finish(self, report: ImportReport) -> None:
         self.inner.finish(report)
@@ -257,8 +261,11 @@ class _HhsBase(Importer):
     def _stores(self) -> list:
         return [self.vendors, self.incidents, self.bulk]
 
-    def finish(self, report: ImportReport) -> None:
+    def end_batch(self, report: ImportReport) -> None:
         self.bulk.flush()
+
+    def finish(self, report: ImportReport) -> None:
+        self.bulk.flush(write=not self.preview_only)
         report.extra["vendors_created"] = self.vendors.created
 
 

@@ -13,14 +13,15 @@ columns) always fails the import, `skip_invalid` or not.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from vendorrisk.errors import ApplicationError
 
@@ -109,6 +110,10 @@ class ImportFailed(Exception):
 class Importer(ABC):
     """What an importer implements. The runner calls `prepare`, then `apply` per record, then `finish`."""
 
+    # Set by `run_import_in_batches` for its dry run: rows collected for a bulk insert are counted and
+    # dropped, not inserted and rolled back (that one insert would hold the write lock the longest).
+    preview_only: bool = False
+
     def prepare(self, report: ImportReport) -> None:  # noqa: B027 - an optional hook
         """Load the lookups the import needs (inside the transaction)."""
 
@@ -122,6 +127,9 @@ class Importer(ABC):
 
     def record_done(self, ok: bool) -> None:  # noqa: B027 - an optional hook
         """Keep in-memory lookups in step with the savepoint of the record just written."""
+
+    def end_batch(self, report: ImportReport) -> None:  # noqa: B027 - an optional hook
+        """Write what the records of a batch collected (bulk inserts), inside the batch's transaction."""
 
     def finish(self, report: ImportReport) -> None:  # noqa: B027 - an optional hook
         """Work that needs every record seen (e.g. counting what is gone)."""
@@ -171,6 +179,124 @@ def run_import(importer: Importer, *, dry_run: bool = False, skip_invalid: bool 
     if report.errors and (unreadable or not skip_invalid):
         raise ImportFailed(report)
     return report
+
+
+BATCH_RECORDS = 200
+
+
+def run_import_in_batches(
+    importer: Importer,
+    *,
+    dry_run: bool,
+    batch_size: int = BATCH_RECORDS,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """The same import in short transactions, for imports that run beside other writers (admin imports).
+
+    Each batch of `batch_size` records is one transaction, so no writer (nor a sign-in, on SQLite)
+    waits longer than one batch takes (`pause_between_batches`). `progress(report)` is called after
+    each batch, outside it.
+
+    Dry run: every batch is rolled back and the rows importers collect for a bulk insert are counted, not
+    inserted (`Importer.preview_only`); all invalid records are listed, as by `run_import`.
+    Write: a batch is validated and written in its transaction (`end_batch` inserts its bulk rows); the
+    first batch with an invalid record or a failed write is rolled back and the import stops. Batches
+    before it stay written: the report's counts are what was written, `written_records` says up to
+    which record, and `committed` is false. The importers are keyed (external ids, names), so running the
+    fixed file again finds the written rows unchanged and writes the rest. (`run_import` stays
+    all-or-nothing for the commands.)
+    """
+    report = ImportReport(dry_run=dry_run)
+    report.extra["written_records"] = 0
+    written = _snapshot(report)
+    pause = pause_between_batches()
+    importer.preview_only = dry_run
+    importer.prepare(report)
+    records = iter(importer.records())
+    done = False
+    while not done:
+        try:
+            with transaction.atomic():
+                done = _apply_batch(importer, records, report, batch_size)
+                if report.errors and not dry_run:
+                    raise _Rollback
+                if not dry_run:
+                    try:
+                        importer.end_batch(report)
+                    except (ValidationError, IntegrityError, DataError) as exc:
+                        where = f"records {written['read'] + 1}-{report.read}"
+                        report.add_error({"record": where}, f"could not be written: {exc}")
+                        raise _Rollback
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        else:
+            report.extra["written_records"] = report.read
+            written = _snapshot(report)
+        if report.errors and not dry_run:
+            done = True
+        if progress is not None:
+            progress(report)
+        if pause and not done:
+            time.sleep(pause)
+    if not report.errors:
+        try:
+            with transaction.atomic():
+                importer.finish(report)
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        except (ValidationError, IntegrityError, DataError) as exc:
+            report.add_error({"record": "file"}, f"could not be written: {exc}")
+        else:
+            report.committed = True
+    if report.errors and not dry_run:
+        # What stands is what the committed batches wrote.
+        for name in ("created", "updated", "unchanged", "skipped"):
+            setattr(report, name, written[name])
+        report.skip_reasons = written["skip_reasons"]
+    return report
+
+
+def pause_between_batches() -> float:
+    """Seconds to leave the database alone between two batches.
+
+    SQLite has one write lock, and a writer waiting for it retries after sleeps of up to 100 ms (its
+    busy handler): if the import took the lock again the moment it committed, a waiting sign-in would
+    rarely find it free and would wait for the whole import. A pause a little longer than that sleep
+    lets every waiting writer in. PostgreSQL locks rows, not the database: no pause.
+    """
+    return 0.12 if connection.vendor == "sqlite" else 0.0
+
+
+def _apply_batch(
+    importer: Importer, records: Iterator[SourceRecord], report: ImportReport, size: int
+) -> bool:
+    """Apply up to `size` records; True when the file is done (or cannot be read further)."""
+    for _ in range(size):
+        try:
+            record = next(records, None)
+        except RecordError as exc:  # the file cannot be read (further): always fatal
+            report.add_error(_location(exc, None), exc.reason)
+            return True
+        if record is None:
+            return True
+        report.read += 1
+        _apply_one(importer, record, report)
+    return False
+
+
+def _snapshot(report: ImportReport) -> dict:
+    return {
+        "read": report.read,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped,
+        "skip_reasons": Counter(report.skip_reasons),
+    }
 
 
 def _apply_one(importer: Importer, record: SourceRecord, report: ImportReport) -> None:

@@ -28,7 +28,8 @@ from vendors.choices import DataCategory, Severity
 from vendors.models import NAME_MAX, TEXT_MAX
 from vendors.validators import COUNTRY_CODES
 
-from .names import VendorDirectory, clean_name, clean_text
+from .bulk import BulkCreate
+from .names import VendorDirectory, as_fk, clean_name, clean_text
 from .report import Importer, ImportReport, RecordError, SourceRecord
 from .store import IncidentStore
 
@@ -353,6 +354,10 @@ class VerisImporter(Importer):
     def prepare(self, report: ImportReport) -> None:
         self.vendors = VendorDirectory()
         self.incidents = IncidentStore(SOURCE)
+        # New vendors and incidents are inserted together (bulk.py): through the services each new
+        # incident cost ~90 ms of constraint queries, audit, timeline and notification upkeep, so a
+        # 3,000-record preview took 55 s. Updates of existing incidents still go through the services.
+        self.bulk = BulkCreate(SOURCE)
         self.seen: set[str] = set()
         self._pending_seen: str | None = None
 
@@ -362,14 +367,19 @@ class VerisImporter(Importer):
     def record_done(self, ok: bool) -> None:
         if ok and self._pending_seen is not None:
             self.seen.add(self._pending_seen)
-        for store in (self.vendors, self.incidents):
+        for store in (self.vendors, self.incidents, self.bulk):
             store.commit_record() if ok else store.rollback_record()
         self._pending_seen = None
 
+    def end_batch(self, report: ImportReport) -> None:
+        self.bulk.flush()
+
     def finish(self, report: ImportReport) -> None:
+        self.bulk.flush(write=not self.preview_only)
         report.extra["vendors_created"] = self.vendors.created
 
     def apply(self, record: SourceRecord, report: ImportReport) -> None:
+        self.bulk.begin_record()
         data = record.payload
         if isinstance(data, RecordError):
             raise data
@@ -405,18 +415,18 @@ class VerisImporter(Importer):
         country = next(
             (c for c in partner.get("country") or [] if isinstance(c, str) and c in COUNTRY_CODES), ""
         )
-        vendor_id = self.vendors.get_or_create(
-            vendor_name, country=country, description="Created by the VERIS (VCDB) import."
+        vendor = self.vendors.get_or_create(
+            vendor_name, bulk=self.bulk, country=country, description="Created by the VERIS (VCDB) import."
         )
-        self.incidents.create(
-            report,
-            external_id=incident_id,
+        incident = self.bulk.incident(
             note=f"Imported from VERIS incident {incident_id}.",
-            vendor_id=vendor_id,
+            **as_fk("vendor", vendor),
+            external_id=incident_id,
             status=IncidentStatus.CLOSED,
             resolved_at=fields["discovered_at"],
             **fields,
         )
+        self.incidents.add(report, incident)
 
     def _fields(self, data: dict, vendor_name: str) -> dict:
         confidentiality = _dig(data, "attribute", "confidentiality")

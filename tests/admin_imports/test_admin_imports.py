@@ -1,4 +1,7 @@
-"""The admin "Imports" page: upload → dry-run preview → confirm, admins only."""
+"""The admin "Imports" page: upload → dry-run preview → confirm, admins only, as background jobs.
+
+The suite runs Celery eagerly, so a job's run is over when the upload's redirect comes back.
+"""
 
 from pathlib import Path
 
@@ -10,6 +13,7 @@ from django.urls import reverse
 from assessments.models import Question, Questionnaire
 from incidents.models import Incident
 from vendorrisk import admin_imports
+from vendorrisk.models import ImportJob
 from vendors.models import Vendor
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -32,20 +36,36 @@ def counts() -> tuple[int, int, int]:
 
 
 def preview(client, kind: str, file: SimpleUploadedFile):
-    return client.post(reverse(URL), {"step": "preview", "kind": kind, "file": file})
+    """Upload for a preview and follow to the job's page."""
+    return client.post(reverse(URL), {"step": "preview", "kind": kind, "file": file}, follow=True)
 
 
-def confirm(client, token: str):
-    return client.post(reverse(URL), {"step": "import", "token": token})
+def confirm(client, job: ImportJob | int, token: str):
+    pk = job if isinstance(job, int) else job.pk
+    return client.post(reverse(JOB_URL, args=[pk]), {"step": "import", "token": token}, follow=True)
+
+
+JOB_URL = "admin:vendorrisk_import_job"
 
 
 @pytest.fixture(autouse=True)
-def upload_root(tmp_path, monkeypatch):
-    """Uploads go under this test's own temp folder (and vanish with it)."""
-    root = (tmp_path / "uploads").resolve()
+def upload_root(tmp_path, settings):
+    """Uploads are stored under this test's own media folder (and vanish with it)."""
+    root = (tmp_path / "media").resolve()
     root.mkdir()
-    monkeypatch.setattr(admin_imports, "upload_root", lambda: root)
+    settings.MEDIA_ROOT = str(root)
     return root
+
+
+@pytest.fixture(autouse=True)
+def run_jobs_at_once(monkeypatch):
+    """A test's transaction never commits, so the on-commit queueing is short-cut: the (eager) task runs
+    when the job is queued. test_the_job_is_queued_after_commit_as_the_celery_task covers the real path."""
+    monkeypatch.setattr(admin_imports, "queue", lambda job: admin_imports._send(job.pk))
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
 
 
 @pytest.fixture
@@ -84,7 +104,7 @@ def test_non_admins_are_sent_to_the_admin_login_and_nothing_is_written(
     before = counts()
 
     got = client.get(reverse(URL))
-    posted = preview(client, "veris", veris_file)
+    posted = client.post(reverse(URL), {"step": "preview", "kind": "veris", "file": veris_file})
 
     for response in (got, posted):
         assert response.status_code == 302
@@ -99,32 +119,36 @@ def test_anonymous_is_sent_to_the_login(client, db):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_preview_shows_the_counts_and_writes_nothing(admin_client, veris_file, upload_root):
+def test_preview_shows_the_counts_and_writes_nothing(admin_client, admin_user, veris_file, upload_root):
     before = counts()
 
     response = preview(admin_client, "veris", veris_file)
 
     assert response.status_code == 200
+    job = response.context["job"]
+    assert (job.status, job.phase, job.kind, job.created_by) == ("previewed", "preview", "veris", admin_user)
+    assert (job.read, job.total) == (8, 8)
     report = response.context["report"]
     assert (report["read"], report["created"], report["skipped"], report["errors"]) == (8, 3, 5, [])
     assert report["dry_run"] is True and report["committed"] is False
     assert counts() == before
     assert b'id="import-confirm"' in response.content
     assert b"Preview (dry run, nothing written)" in response.content
-    # The saved upload is one of ours, remembered under the token, and not shown to the client.
-    entry = admin_client.session[admin_imports.SESSION_KEY][response.context["token"]]
-    assert Path(entry["path"]).is_file()
-    assert Path(entry["path"]).parent.parent == upload_root
-    assert entry["path"].encode() not in response.content
+    # The upload is kept (through the storage API) for the import; its path is not shown.
+    assert [p.name for p in stored_files(upload_root)] == [Path(job.file.name).name]
+    assert str(upload_root).encode() not in response.content
 
 
-def test_confirm_writes_the_rows_shows_the_report_and_forgets_the_upload(admin_client, veris_file):
-    token = preview(admin_client, "veris", veris_file).context["token"]
-    saved = Path(admin_client.session[admin_imports.SESSION_KEY][token]["path"])
+def test_confirm_writes_the_rows_shows_the_report_and_forgets_the_upload(
+    admin_client, veris_file, upload_root
+):
+    job = preview(admin_client, "veris", veris_file).context["job"]
 
-    response = confirm(admin_client, token)
+    response = confirm(admin_client, job, job.confirm_token)
 
     assert response.status_code == 200
+    job.refresh_from_db()
+    assert (job.status, job.phase, job.confirm_token) == ("applied", "apply", "")
     report = response.context["report"]
     assert (report["created"], report["committed"], report["dry_run"]) == (3, True, False)
     assert Incident.objects.count() == 3
@@ -134,11 +158,41 @@ def test_confirm_writes_the_rows_shows_the_report_and_forgets_the_upload(admin_c
         "Maximum Solutions, Inc.",
     }
     assert b'id="import-confirm"' not in response.content
-    assert not saved.exists()
+    assert b"Imported" in response.content
+    assert stored_files(upload_root) == []
     # The token is spent: a second confirm imports nothing more.
-    again = confirm(admin_client, token)
-    assert again.status_code == 302
+    again = confirm(admin_client, job, report and "x" * 32)
+    assert again.redirect_chain[0][0] == reverse(URL)
+    old_token = confirm(admin_client, job, "")
+    assert old_token.redirect_chain[0][0] == reverse(URL)
     assert Incident.objects.count() == 3
+
+
+def test_a_token_is_used_once(admin_client, veris_file):
+    job = preview(admin_client, "veris", veris_file).context["job"]
+    token = job.confirm_token
+
+    first = confirm(admin_client, job, token)
+    second = confirm(admin_client, job, token)
+
+    assert first.context["job"].status == "applied"
+    assert second.redirect_chain[0][0] == reverse(URL)
+    assert any("upload the file again" in str(m) for m in get_messages(second.wsgi_request))
+    assert Incident.objects.count() == 3
+
+
+def test_another_admin_cannot_confirm_a_preview(admin_client, client, veris_file):
+    from tests import factories as f
+
+    job = preview(admin_client, "veris", veris_file).context["job"]
+    client.force_login(f.UserFactory(role="admin"))
+
+    page = client.get(reverse(JOB_URL, args=[job.pk]))
+    response = confirm(client, job, job.confirm_token)
+
+    assert page.context["token"] is None and job.confirm_token.encode() not in page.content
+    assert response.redirect_chain[0][0] == reverse(URL)
+    assert Incident.objects.count() == 0
 
 
 def test_malformed_file_shows_the_error_line_and_no_confirm_button(
@@ -149,42 +203,33 @@ def test_malformed_file_shows_the_error_line_and_no_confirm_button(
     response = preview(admin_client, "veris", broken_veris_file)
 
     assert response.status_code == 200
+    assert response.context["job"].status == "failed"
     assert response.context["token"] is None
     errors = response.context["errors_shown"]
     assert [e["line"] for e in errors] == [3]
     assert errors[0]["reason"].startswith("not valid JSON")
     assert b"line 3" in response.content
     assert b'id="import-confirm"' not in response.content
-    assert admin_client.session.get(admin_imports.SESSION_KEY, {}) == {}
-    assert list(upload_root.iterdir()) == []  # the refused upload is not kept
+    assert stored_files(upload_root) == []  # the refused upload is not kept
     assert counts() == before
 
 
-def test_forged_token_is_refused_with_a_message_and_nothing_written(admin_client, veris_file, tmp_path):
-    preview(admin_client, "veris", veris_file)  # a real pending upload, which the forged token must not reach
+def test_forged_token_is_refused_with_a_message_and_nothing_written(admin_client, veris_file):
+    job = preview(admin_client, "veris", veris_file).context["job"]
     before = counts()
 
-    response = confirm(admin_client, "not-a-token")
+    response = confirm(admin_client, job, "not-a-token")
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse(URL)
+    assert response.redirect_chain[0][0] == reverse(URL)
     assert any("upload the file again" in str(m) for m in get_messages(response.wsgi_request))
     assert counts() == before
+    job.refresh_from_db()
+    assert job.status == "previewed"
 
 
-def test_a_path_outside_the_upload_folder_is_never_imported(admin_client, tmp_path):
-    # Even a session entry pointing elsewhere (it cannot come from the client) is refused.
-    outside = tmp_path / "vcdb.jsonl"
-    outside.write_text("".join(first_lines(8)), encoding="utf-8")
-    session = admin_client.session
-    session[admin_imports.SESSION_KEY] = {"tok": {"path": str(outside), "kind": "veris", "name": "x"}}
-    session.save()
-
-    response = confirm(admin_client, "tok")
-
-    assert response.status_code == 302
-    assert Incident.objects.count() == 0
-    assert outside.exists()
+def test_unknown_job_is_404(admin_client, db):
+    assert admin_client.get(reverse(JOB_URL, args=[999_999])).status_code == 404
+    assert admin_client.post(reverse(JOB_URL, args=[999_999]), {"token": "x"}).status_code == 404
 
 
 def test_vsaq_questionnaire_preview_then_import(admin_client):
@@ -197,7 +242,8 @@ def test_vsaq_questionnaire_preview_then_import(admin_client):
     assert report["errors"] == [] and report["read"] > 0
     assert (Questionnaire.objects.count(), Question.objects.count()) == (questionnaires, questions)
 
-    done = confirm(admin_client, response.context["token"])
+    job = response.context["job"]
+    done = confirm(admin_client, job, job.confirm_token)
 
     assert done.context["report"]["committed"] is True
     assert [q["result"] for q in done.context["report"]["questionnaires"]] == ["created"]
@@ -216,7 +262,7 @@ def test_wrong_file_type_and_oversize_are_form_errors(admin_client, monkeypatch)
     big = preview(admin_client, "hibp", upload("breaches.json", "[" + " " * 20 + "]"))
     assert big.status_code == 400
     assert "larger than" in " ".join(big.context["form"].errors["file"])
-    assert admin_client.session.get(admin_imports.SESSION_KEY, {}) == {}
+    assert not ImportJob.objects.exists()
 
 
 def test_oscal_catalog_already_loaded_previews_as_unchanged(admin_client):
@@ -242,7 +288,8 @@ def test_hibp_import_is_attributed_to_the_admin(admin_client, admin_user):
     assert response.context["report"]["created"] == 1
     assert Incident.objects.count() == 0
 
-    done = confirm(admin_client, response.context["token"])
+    job = response.context["job"]
+    done = confirm(admin_client, job, job.confirm_token)
 
     assert done.context["report"]["created"] == 1
     incident = Incident.objects.get()
@@ -251,21 +298,35 @@ def test_hibp_import_is_attributed_to_the_admin(admin_client, admin_user):
     assert entry.actor == admin_user
 
 
-def test_previews_never_confirmed_are_removed_later(admin_client, veris_file, upload_root):
-    import os
-    import time
+def test_a_veris_import_in_bulk_is_attributed_to_the_admin(admin_client, admin_user, veris_file):
+    from auditlog.models import LogEntry
 
-    stale = upload_root / "upload-old"
-    stale.mkdir()
-    (stale / "left.jsonl").write_text("{}", encoding="utf-8")
-    old = time.time() - admin_imports.STALE_AFTER_SECONDS - 60
-    os.utime(stale, (old, old))
+    job = preview(admin_client, "veris", veris_file).context["job"]
+    confirm(admin_client, job, job.confirm_token)
 
-    response = preview(admin_client, "veris", veris_file)
+    incidents = list(Incident.objects.all())
+    assert len(incidents) == 3
+    for incident in incidents:
+        assert LogEntry.objects.get_for_object(incident).get().actor == admin_user
+    for vendor in Vendor.objects.all():
+        assert LogEntry.objects.get_for_object(vendor).get().actor == admin_user
+
+
+def test_previews_never_confirmed_lose_their_file_later(admin_client, veris_file, upload_root):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = preview(admin_client, "veris", veris_file).context["job"]
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(hours=25))
+
+    response = preview(admin_client, "veris", upload("again.jsonl", "".join(first_lines(8))))
 
     assert response.context["token"]
-    assert not stale.exists()
-    assert len(list(upload_root.iterdir())) == 1  # the new upload only
+    old.refresh_from_db()
+    assert (old.status, old.confirm_token, old.file.name) == ("failed", "", "")
+    assert len(stored_files(upload_root)) == 1  # the new upload only
+    assert confirm(admin_client, old, "x").redirect_chain[0][0] == reverse(URL)
 
 
 def test_pages_have_no_inline_script_or_style(admin_client, veris_file, broken_veris_file):
@@ -295,3 +356,167 @@ def test_garbage_is_an_error_in_the_preview_not_a_crash(admin_client, kind, name
     assert response.context["token"] is None
     assert b'id="import-confirm"' not in response.content
     assert counts() == before
+
+
+NESTED = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize(
+    "kind, name, content",
+    [
+        ("veris", "deep.json", NESTED),
+        ("veris", "deep.jsonl", NESTED + "\n"),
+        ("veris", "deep2.jsonl", '{"incident_id": "x", "a": ' + NESTED + "}\n"),
+        ("hibp", "deep.json", NESTED),
+        ("oscal", "deep.json", '{"catalog": ' + NESTED + "}"),
+        ("vsaq", "deep.json", NESTED),
+    ],
+)
+def test_deeply_nested_json_is_an_error_in_the_page_not_a_500(admin_client, kind, name, content):
+    before = counts()
+
+    response = preview(admin_client, kind, upload(name, content))
+
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert job.status == "failed"
+    assert response.context["errors_total"] == 1
+    reason = response.context["errors_shown"][0]["reason"]
+    assert "nested" in reason
+    assert reason.encode() in response.content
+    assert b'id="import-confirm"' not in response.content
+    assert counts() == before
+
+
+def test_an_importer_value_error_is_shown_as_the_files_error(admin_client, monkeypatch):
+    """What a reader raises as ValueError (e.g. the kernel's depth-guarded loader) is the page's error."""
+    from incidents.importers import veris
+
+    def refuse(path):
+        raise ValueError("JSON nested deeper than 64 levels")
+
+    monkeypatch.setattr(veris, "read_veris", refuse)
+
+    response = preview(admin_client, "veris", upload("x.jsonl", "{}\n"))
+
+    assert response.context["job"].status == "failed"
+    assert response.context["errors_shown"][0]["reason"] == (
+        "The file cannot be read: JSON nested deeper than 64 levels"
+    )
+
+
+def test_an_unexpected_error_fails_the_job_and_is_logged(admin_client, monkeypatch, caplog):
+    from incidents.importers import veris
+
+    def crash(path):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(veris, "read_veris", crash)
+
+    response = preview(admin_client, "veris", upload("x.jsonl", "{}\n"))
+
+    assert response.status_code == 200
+    assert response.context["job"].status == "failed"
+    assert "unexpected error" in response.context["errors_shown"][0]["reason"]
+    assert "boom" not in response.content.decode()
+
+
+# --- progress and polling -------------------------------------------------------------------------
+
+
+def test_a_running_job_page_polls_its_progress_and_a_finished_one_stops(admin_client, admin_user):
+    job = ImportJob.objects.create(
+        kind="veris", file_name="big.jsonl", status="running", read=400, total=3000, created_by=admin_user
+    )
+    page = admin_client.get(reverse(JOB_URL, args=[job.pk]))
+    progress_url = reverse("admin:vendorrisk_import_job_progress", args=[job.pk])
+
+    html = page.content.decode()
+    assert f'hx-get="{progress_url}"' in html and 'hx-trigger="every 1s"' in html
+    assert "400 of 3000 records read" in html
+    assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
+
+    fragment = admin_client.get(progress_url)
+    assert fragment.status_code == 200
+    assert "hx-trigger" in fragment.content.decode() and "<html" not in fragment.content.decode()
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="previewed",
+        read=3000,
+        confirm_token="t" * 32,
+        report={"read": 3000, "created": 5, "updated": 0, "unchanged": 0, "skipped": 2995, "errors": []},
+    )
+    done = admin_client.get(progress_url).content.decode()
+    assert "hx-trigger" not in done
+    assert 'id="import-confirm"' in done
+
+
+def test_the_progress_fragment_is_for_admins_only(client, viewer_all, admin_user):
+    job = ImportJob.objects.create(kind="veris", file_name="x.jsonl", status="running", created_by=admin_user)
+    client.force_login(viewer_all)
+
+    response = client.get(reverse("admin:vendorrisk_import_job_progress", args=[job.pk]))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_the_job_is_queued_after_commit_as_the_celery_task(
+    admin_client, veris_file, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The upload queues `vendorrisk.tasks.run_import_job` after its commit; the task claims the job once."""
+    from vendorrisk import tasks
+
+    monkeypatch.undo()  # the real queue(), through transaction.on_commit
+    sent = []
+    monkeypatch.setattr(tasks.run_import_job, "delay", lambda job_id: sent.append(job_id))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(reverse(URL), {"step": "preview", "kind": "veris", "file": veris_file})
+
+    assert len(callbacks) == 1
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(JOB_URL, args=[job.pk])
+    assert sent == [job.pk]
+    assert job.status == "queued"
+    assert tasks.run_import_job.run(job.pk) == "previewed"
+    assert tasks.run_import_job.run(job.pk) == "not queued"  # a redelivered task does not run it again
+
+
+def test_a_job_whose_worker_died_is_run_again_when_the_task_is_redelivered(admin_user, tmp_path):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from vendorrisk import tasks
+
+    job = ImportJob(kind="veris", file_name="vcdb.jsonl", status="running", created_by=admin_user)
+    job.file.save("vcdb.jsonl", ContentFile("".join(first_lines(8)).encode()), save=False)
+    job.save()
+    assert tasks.run_import_job.run(job.pk) == "not queued"  # still running elsewhere
+
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=11))
+
+    assert tasks.run_import_job.run(job.pk) == "previewed"
+    job.refresh_from_db()
+    assert (job.read, job.report["created"]) == (8, 3)
+
+
+def test_jobs_are_listed_read_only_in_the_django_admin(admin_client, veris_file):
+    job = preview(admin_client, "veris", veris_file).context["job"]
+
+    listed = admin_client.get(reverse("admin:vendorrisk_importjob_changelist"))
+    shown = admin_client.get(reverse("admin:vendorrisk_importjob_change", args=[job.pk]))
+    edited = admin_client.post(
+        reverse("admin:vendorrisk_importjob_change", args=[job.pk]), {"status": "applied"}
+    )
+
+    assert listed.status_code == 200 and b"vcdb.jsonl" in listed.content
+    assert shown.status_code == 200
+    assert job.confirm_token.encode() not in shown.content
+    assert edited.status_code == 403
+    job.refresh_from_db()
+    assert job.status == "previewed"
+    assert admin_client.get(reverse("admin:vendorrisk_importjob_add")).status_code == 403

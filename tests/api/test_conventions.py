@@ -29,6 +29,7 @@ NO_FILTERSET = {
     "assessments.Question": "read and written inside its questionnaire",
     "assessments.Answer": "read and written inside its assessment (…/answers/)",
     "incidents.IncidentUpdate": "read inside its incident's timeline",
+    "vendorrisk.ImportJob": "admin imports' background jobs, shown on the admin Imports page only",
 }
 
 # Models with no resource declaration of their own in tests/api/resources.py, and where they are tested.
@@ -41,6 +42,7 @@ NO_API_RESOURCE = {
     "assessments.SharedDependency": "score endpoints have their own tests",
     "assessments.Answer": "…/answers/ of an assessment has its own tests (tests/assessments/)",
     "assessments.Evidence": "…/evidence/ of an assessment has its own tests (tests/assessments/)",
+    "vendorrisk.ImportJob": "not in the API; the admin Imports page has its own tests (tests/admin_imports/)",
 }
 
 # Modules that are not safe or useful to import while collecting FilterSets.
