@@ -6,7 +6,7 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from vendorrisk.audit import register_app_models
+        from vendorrisk.core.audit import register_app_models
 
         register_app_models(self)
         from . import tasks  # noqa: F401  (registers the drain task for vendors.dirty, which asks by name)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from vendorrisk.filters import (
+from vendorrisk.core.filters import (
     BooleanFilter,
     DateTimeRangeFilter,
     ModelChoiceFilter,

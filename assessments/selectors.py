@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from vendors.scoping import scope
+from vendorrisk.core.scoping import scope
 
 from .choices import OPEN_FINDING_STATUSES
 from .models import Assessment, Evidence, Finding, Question, Questionnaire
@@ -42,8 +42,8 @@ def overdue_findings(*, user, today=None) -> QuerySet[Finding]:
 
 from django.db.models import Exists, OuterRef  # noqa: E402
 
+from vendorrisk.core.scoping import cut_to_scope, visible_lab_ids  # noqa: E402
 from vendors.models import ScoreMark  # noqa: E402
-from vendors.scoping import cut_to_scope, visible_lab_ids  # noqa: E402
 
 from .models import LabConcentration, SharedDependency, VendorScore, VendorScoreHistory  # noqa: E402
 

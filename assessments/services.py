@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from vendorrisk.accounts import check_assignee
-from vendorrisk.audit import acting_as
-from vendorrisk.errors import ApplicationError
-from vendorrisk.services import blocker, model_create, model_delete, model_update
+from vendorrisk.core.audit import acting_as
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 from vendors import dirty
 
 from .choices import AssessmentStatus
@@ -578,7 +578,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.mail import send_mail  # noqa: E402
 from django.db.models import Exists, OuterRef  # noqa: E402
 
-from vendorrisk.roles import Role  # noqa: E402
+from vendorrisk.core.roles import Role  # noqa: E402
 
 REMINDER_DAYS = (30, 7, 1)
 

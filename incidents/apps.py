@@ -11,7 +11,7 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from vendorrisk.audit import register_app_models
+        from vendorrisk.core.audit import register_app_models
         from vendors import services as vendor_services
 
         from . import notifications, services

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from vendorrisk.filters import (
+from vendorrisk.core.filters import (
     BooleanFilter,
     ChoiceListContainsFilter,
     DateTimeRangeFilter,

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from vendorrisk.core.scoping import visible_lab_ids
 from vendors.choices import DataCategory, EngagementStatus
 from vendors.dirty import MAX_HOPS, edges_near
 from vendors.graph import shortest_paths
 from vendors.models import Engagement, Vendor
-from vendors.scoping import visible_lab_ids
 
 from .models import Incident
 

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from vendorrisk.roles import Role
-from vendorrisk.services import model_create, model_update
+from vendorrisk.core.roles import Role
+from vendorrisk.core.services import model_create, model_update
 from vendors.choices import DataCategory, Regime
 from vendors.dirty import vendors_downstream
 from vendors.models import Engagement, Lab

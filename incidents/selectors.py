@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from vendors.scoping import scope
+from vendorrisk.core.scoping import scope
 
 from .impact import incident_impact as _incident_impact
 from .models import Incident, IncidentUpdate, LabResponse, Notification

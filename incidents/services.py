@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vendorrisk.audit import acting_as
-from vendorrisk.errors import ApplicationError
-from vendorrisk.services import blocker, model_create, model_delete, model_update
+from vendorrisk.core.audit import acting_as
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 from vendors import dirty
 
 from .choices import DONE_STATUSES, OPEN_STATUSES, IncidentStatus, status_move_allowed

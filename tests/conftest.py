@@ -25,7 +25,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from vendors.scoping import forget_scope
+from vendorrisk.core.scoping import forget_scope
 
 from . import factories as f
 

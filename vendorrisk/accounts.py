@@ -13,8 +13,8 @@ from django.db import transaction
 
 from vendors.models import Lab
 
-from .audit import acting_as
-from .roles import Role
+from .core.audit import acting_as
+from .core.roles import Role
 
 User = get_user_model()
 
@@ -33,7 +33,7 @@ def check_assignee(*, field: str, user, previous_id=None, lab_id=None, lab_chang
     who may see that lab (checked again when the object moves to another lab). Anything else reads like
     an unknown id, so no answer tells whether a user exists or which labs they see.
     """
-    from vendors.scoping import lab_viewers
+    from vendorrisk.core.scoping import lab_viewers
 
     if user is None:
         return
@@ -126,7 +126,7 @@ def user_update(*, actor, instance: User, password: str | None = None, labs=None
 @transaction.atomic
 def user_delete(*, actor, instance: User) -> None:
     if instance.pk == getattr(actor, "pk", None):
-        from .errors import ApplicationError
+        from .core.errors import ApplicationError
 
         raise ApplicationError("You cannot delete your own account.")
     with acting_as(actor):

@@ -40,7 +40,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from vendorrisk.audit import acting_as
+from vendorrisk.core.audit import acting_as
 from vendorrisk.models import ImportJob
 
 logger = logging.getLogger(__name__)

@@ -8,13 +8,14 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from vendorrisk.filters import DateTimeRangeFilter, ModelChoiceFilter
+from vendorrisk.core.filters import DateTimeRangeFilter, ModelChoiceFilter
+from vendorrisk.core.scoping import visible_lab_ids
 from vendors.models import Lab
-from vendors.scoping import visible_lab_ids
 
-from . import accounts, audit
-from .api_base import RelatedNameField, ServiceModelViewSet
-from .roles import ADMIN_ONLY, AUDIT_READERS, Role
+from . import accounts
+from .core import audit
+from .core.api_base import RelatedNameField, ServiceModelViewSet
+from .core.roles import ADMIN_ONLY, AUDIT_READERS, Role
 
 User = get_user_model()
 

@@ -7,6 +7,6 @@ class VendorriskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from vendorrisk.audit import register_app_models
+        from vendorrisk.core.audit import register_app_models
 
         register_app_models(self, exclude_fields={"User": ["password", "last_login"]})

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from .schema import ErrorSerializer
+from .core.schema import ErrorSerializer
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from health_check.views import HealthCheckView
 
-from .roles import Role, user_role
+from .core.roles import Role, user_role
 
 
 def health_checks() -> list:

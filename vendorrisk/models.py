@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
-from .roles import Role
+from .core.roles import Role
 
 
 class TimeStampedModel(models.Model):

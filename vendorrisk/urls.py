@@ -33,7 +33,7 @@ urlpatterns = [
     path("health/", health_view(), name="health"),
 ]
 
-handler400 = "vendorrisk.errors.handler400"
-handler403 = "vendorrisk.errors.handler403"
-handler404 = "vendorrisk.errors.handler404"
-handler500 = "vendorrisk.errors.handler500"
+handler400 = "vendorrisk.core.errors.handler400"
+handler403 = "vendorrisk.core.errors.handler403"
+handler404 = "vendorrisk.core.errors.handler404"
+handler500 = "vendorrisk.core.errors.handler500"

@@ -6,6 +6,6 @@ class VendorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from vendorrisk.audit import register_app_models
+        from vendorrisk.core.audit import register_app_models
 
         register_app_models(self)

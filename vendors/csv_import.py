@@ -16,9 +16,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from vendorrisk.core.scoping import scope
+
 from .choices import Criticality, DataCategory, DataSensitivity, EngagementStatus, Substitutability
 from .models import Engagement, Lab, Vendor
-from .scoping import scope
 
 COLUMNS = (
     "lab",

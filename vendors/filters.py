@@ -1,6 +1,6 @@
 import django_filters
 
-from vendorrisk.filters import (
+from vendorrisk.core.filters import (
     BooleanFilter,
     ChoiceListContainsFilter,
     ModelChoiceFilter,

@@ -3,8 +3,9 @@
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from vendorrisk.core.scoping import scope
+
 from .models import Engagement, Lab, Vendor, VendorDependency
-from .scoping import scope
 
 
 def lab_list(*, user) -> QuerySet[Lab]:

@@ -3,12 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from vendorrisk.services import blocker, model_create, model_delete, model_update
+from vendorrisk.core.scoping import scope
+from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 
 from . import dirty
 from .choices import EngagementStatus
 from .models import Engagement, Lab, Vendor, VendorDependency
-from .scoping import scope
 
 SCORE_FIELDS = {
     "status",

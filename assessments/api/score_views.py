@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vendorrisk.filters import StrictOrderingFilter
+from vendorrisk.core.filters import StrictOrderingFilter
 from vendors.selectors import lab_get, vendor_get
 
 from .. import selectors

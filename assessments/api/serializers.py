@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from vendorrisk.api_base import (
+from vendorrisk.core.api_base import (
     ChoiceListField,
     ScopedPrimaryKeyRelatedField,
     VisibleUserField,

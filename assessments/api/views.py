@@ -8,8 +8,8 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from vendorrisk.api_base import ServiceModelViewSet
-from vendorrisk.roles import SECURITY_WRITERS
+from vendorrisk.core.api_base import ServiceModelViewSet
+from vendorrisk.core.roles import SECURITY_WRITERS
 
 from .. import selectors, services
 from ..filters import AssessmentFilterSet, FindingFilterSet, QuestionnaireFilterSet

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from incidents.importers.report import ImportFailed, ImportReport, describe_validation_error
-from vendorrisk.errors import ApplicationError
+from vendorrisk.core.errors import ApplicationError
 
 from .parsed import ParsedQuestionnaire, SourceSyntaxError
 

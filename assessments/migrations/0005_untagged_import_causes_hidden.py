@@ -6,7 +6,7 @@ import re
 
 from django.db import migrations
 
-UNATTRIBUTED_LAB = 0  # vendors.scoping.UNATTRIBUTED_LAB, copied: migrations do not import app code
+UNATTRIBUTED_LAB = 0  # vendorrisk.core.scoping.UNATTRIBUTED_LAB, copied: migrations do not import app code
 LAB_OWNED = re.compile(r"^\d+ engagements (imported|created by )")
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from vendorrisk.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField, VisibleUsernameField
+from vendorrisk.core.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField, VisibleUsernameField
 from vendors.choices import DataCategory
 from vendors.models import Lab, Vendor
 

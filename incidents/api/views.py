@@ -4,8 +4,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from vendorrisk.api_base import ReadUpdateViewSet, ServiceModelViewSet
-from vendorrisk.roles import SECURITY_WRITERS
+from vendorrisk.core.api_base import ReadUpdateViewSet, ServiceModelViewSet
+from vendorrisk.core.roles import SECURITY_WRITERS
 
 from .. import selectors, services
 from ..filters import IncidentFilterSet, IncidentUpdateFilterSet, LabResponseFilterSet, NotificationFilterSet

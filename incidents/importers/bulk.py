@@ -173,7 +173,7 @@ def write_create_entries(objects: list[models.Model]) -> None:
     """One auditlog CREATE entry per object, exactly as its post_save receiver would write it.
 
     A bulk insert sends no pre_save, so it is sent here for each entry: auditlog's receiver (connected
-    while `vendorrisk.audit.acting_as` is active, as in an admin's import) then sets the actor.
+    while `vendorrisk.core.audit.acting_as` is active, as in an admin's import) then sets the actor.
     """
     LogEntry = get_logentry_model()
     collector = _EntryCollector()

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 
-from vendorrisk.errors import ApplicationError
+from vendorrisk.core.errors import ApplicationError
 
 MAX_LISTED_ERRORS = 1000
 

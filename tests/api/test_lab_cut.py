@@ -18,8 +18,8 @@ from django.test import Client
 from assessments import scores
 from incidents.models import Incident, LabResponse, Notification
 from tests import factories as f
+from vendorrisk.core.scoping import OTHER_LAB
 from vendors import services as vendor_services
-from vendors.scoping import OTHER_LAB
 
 HHS_2014 = (
     Path(__file__).resolve().parent.parent / "data" / "hhs" / "ecdat_breaches_2014-06-27_with_BA_names.csv"

@@ -15,7 +15,7 @@ from rest_framework.filters import OrderingFilter
 
 from tests import factories as f
 from vendorrisk.api import router
-from vendorrisk.filters import StrictOrderingFilter
+from vendorrisk.core.filters import StrictOrderingFilter
 
 LIST_VIEWS = [
     (prefix, viewset, basename) for prefix, viewset, basename in router.registry if hasattr(viewset, "list")

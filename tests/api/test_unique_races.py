@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from incidents.models import LabResponse
 from tests import factories as f
-from vendorrisk.errors import api_exception_handler
+from vendorrisk.core.errors import api_exception_handler
 from vendors.models import Lab, Vendor, VendorDependency
 
 
@@ -122,7 +122,7 @@ def test_a_competitor_committed_mid_validation_is_named_on_the_field(build, fiel
     """
     from django.core.exceptions import ValidationError
 
-    from vendorrisk.services import full_clean
+    from vendorrisk.core.services import full_clean
 
     f.LabFactory(name="Racing Lab")
     racing, other = f.VendorFactory(name="Racing Vendor"), f.VendorFactory(name="Other")

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from vendors.scoping import forget_scope
+from vendorrisk.core.scoping import forget_scope
 
 from .world import build_world
 

@@ -15,7 +15,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, Finding, Questionnaire
 from incidents import services as incident_services
 from incidents.models import Incident, LabResponse
-from vendorrisk.audit import acting_as
+from vendorrisk.core.audit import acting_as
 from vendors import services as vendor_services
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 

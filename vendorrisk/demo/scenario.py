@@ -11,7 +11,7 @@ for), which stores its exports at Stratacask. Tallyforge is a group with two bra
 Nothing here touches the database; `vendorrisk.demo.loaders` writes it through the apps' services.
 """
 
-from vendorrisk.roles import Role
+from vendorrisk.core.roles import Role
 
 from .specs import (
     AssessmentSpec,

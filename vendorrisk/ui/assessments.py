@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from assessments import services as assessment_services
 from assessments.choices import AssessmentStatus, Response
 from assessments.selectors import assessment_list, finding_list
-from vendorrisk.errors import ApplicationError
-from vendorrisk.roles import SECURITY_WRITERS, has_role
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.roles import SECURITY_WRITERS, has_role
 
 from .base import add_service_errors, listing, require_roles
 from .filters import AssessmentListFilterSet, FindingListFilterSet

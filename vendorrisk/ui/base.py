@@ -13,8 +13,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from vendorrisk.errors import ApplicationError
-from vendorrisk.roles import has_role
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.roles import has_role
 
 PAGE_SIZE = 50
 

@@ -11,8 +11,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from vendorrisk.errors import ApplicationError
-from vendorrisk.roles import PROCUREMENT_WRITERS, has_role
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.roles import PROCUREMENT_WRITERS, has_role
 from vendors import csv_import
 from vendors import services as vendor_services
 from vendors.selectors import engagement_get, engagement_list, lab_list, vendor_list

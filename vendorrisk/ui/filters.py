@@ -10,7 +10,7 @@ from assessments.api.score_views import BANDS
 from assessments.filters import AssessmentFilterSet, FindingFilterSet
 from assessments.models import Assessment
 from incidents.filters import IncidentFilterSet
-from vendorrisk.filters import scoped_queryset
+from vendorrisk.core.filters import scoped_queryset
 from vendors.filters import EngagementFilterSet, LabFilterSet, VendorFilterSet
 
 from .reads import only_overdue

@@ -18,8 +18,8 @@ from incidents.selectors import (
     lab_response_list,
     notification_list,
 )
-from vendorrisk.errors import ApplicationError
-from vendorrisk.roles import SECURITY_WRITERS, has_role
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.roles import SECURITY_WRITERS, has_role
 from vendors.selectors import vendor_list
 
 from .base import add_service_errors, listing, require_roles

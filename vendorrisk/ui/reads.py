@@ -12,11 +12,11 @@ from incidents.choices import OPEN_STATUSES
 from incidents.impact import reference_date
 from incidents.models import Incident, Notification
 from incidents.selectors import notification_list
+from vendorrisk.core.scoping import scope
 from vendors.choices import EngagementStatus
 from vendors.dirty import MAX_HOPS, edges_near
 from vendors.graph import shortest_paths
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
-from vendors.scoping import scope
 
 from .charts import Graph, Node
 

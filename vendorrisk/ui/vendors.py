@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.selectors import assessment_list, cut_causes, vendor_score_history
 from incidents.selectors import incident_list
-from vendorrisk.errors import ApplicationError
-from vendorrisk.roles import SECURITY_WRITERS, has_role
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.roles import SECURITY_WRITERS, has_role
 from vendors import services as vendor_services
 from vendors.models import ScoreMark
 from vendors.selectors import (

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from vendorrisk.api_base import (
+from vendorrisk.core.api_base import (
     ChoiceListField,
     RelatedNameField,
     ScopedPrimaryKeyRelatedField,

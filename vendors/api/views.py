@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 
-from vendorrisk.api_base import ServiceModelViewSet
-from vendorrisk.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS
+from vendorrisk.core.api_base import ServiceModelViewSet
+from vendorrisk.core.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS
 
 from .. import csv_import, selectors, services
 from ..filters import EngagementFilterSet, LabFilterSet, VendorDependencyFilterSet, VendorFilterSet

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from vendorrisk.roles import Role, user_role
+from vendorrisk.core.roles import Role, user_role
 
 
 def visible_lab_ids(user) -> frozenset[int] | None:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
-from vendors.scoping import ScopedCount, scoped_count
+from vendorrisk.core.scoping import ScopedCount, scoped_count
 
 from .audit import acting_as
 from .errors import ApplicationError, unique_errors_on_fields, unique_violation_error

@@ -6,7 +6,7 @@ from auditlog.context import set_actor
 from auditlog.registry import auditlog
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, When
 
-from vendors.scoping import OTHER_LAB, lab_in_scope, redact
+from vendorrisk.core.scoping import OTHER_LAB, lab_in_scope, redact
 
 # Marks and score rows are machine bookkeeping, not user changes.
 NOT_AUDITED = {

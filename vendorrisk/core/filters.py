@@ -10,7 +10,7 @@ from django.db.models import Q
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
-from vendors.scoping import scope
+from vendorrisk.core.scoping import scope
 
 
 def scoped_queryset(model):

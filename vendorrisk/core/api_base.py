@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from vendors.scoping import scope, user_visible_users, visible_username
+from vendorrisk.core.scoping import scope, user_visible_users, visible_username
 
 from .roles import ADMIN_ONLY
 
