@@ -4,8 +4,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 
-from vendorrisk import admin_imports
-
 from .models import (
     Answer,
     Assessment,
@@ -34,11 +32,6 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     search_fields = ["name", "source"]
     list_filter = ["source"]
     inlines = [QuestionInline]
-    # The "Imports" page (all five import kinds) lives here; the changelist links to it.
-    change_list_template = "admin/imports/change_list.html"
-
-    def get_urls(self):
-        return admin_imports.import_urls(self) + super().get_urls()
 
 
 @admin.register(Question)

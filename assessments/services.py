@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from vendorrisk.accounts import check_assignee
+from vendorrisk.core.accounts import check_assignee
 from vendorrisk.core.audit import acting_as
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update

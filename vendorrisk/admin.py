@@ -4,9 +4,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
+from assessments.admin import QuestionnaireAdmin
+from assessments.models import Questionnaire
 from vendors.models import Lab
 
-from .accounts import check_access_change
+from . import admin_imports
+from .core.accounts import check_access_change
 from .models import User
 
 
@@ -105,3 +108,19 @@ class UserAdmin(BaseUserAdmin):
         super().save_related(request, form, formsets, change)
         if "labs" in form.cleaned_data:
             form.instance.labs.set(form.cleaned_data["labs"])
+
+
+admin.site.unregister(Questionnaire)
+
+
+@admin.register(Questionnaire)
+class QuestionnaireWithImportsAdmin(QuestionnaireAdmin):
+    """The questionnaires' admin plus the "Imports" page (all five import kinds), which its changelist links
+    to. The shell adds it because imports write into every app (assessments.admin is registered first: it is
+    imported above).
+    """
+
+    change_list_template = "admin/imports/change_list.html"
+
+    def get_urls(self):
+        return admin_imports.import_urls(self) + super().get_urls()

@@ -12,8 +12,7 @@ from vendorrisk.core.filters import DateTimeRangeFilter, ModelChoiceFilter
 from vendorrisk.core.scoping import visible_lab_ids
 from vendors.models import Lab
 
-from . import accounts
-from .core import audit
+from .core import accounts, audit
 from .core.api_base import RelatedNameField, ServiceModelViewSet
 from .core.roles import ADMIN_ONLY, AUDIT_READERS, Role
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from vendorrisk.core.accounts import check_assignee
 from vendorrisk.core.scoping import scope
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 
@@ -49,9 +50,8 @@ LAB_CHANGE_HOOKS: list = []
 
 @transaction.atomic
 def lab_delete(*, actor, instance: Lab) -> None:
-    from django.apps import apps
-
-    incidents_of_lab = apps.get_model("incidents", "LabResponse").objects.filter(lab=instance)
+    # The incidents app sits above this one: its rows are reached through the reverse relation it declares.
+    incidents_of_lab = instance.incident_responses.all()
     model_delete(
         instance,
         actor=actor,
@@ -92,11 +92,7 @@ def vendor_update(*, actor, instance: Vendor, **data) -> Vendor:
 
 @transaction.atomic
 def vendor_delete(*, actor, instance: Vendor) -> None:
-    from django.apps import apps
-
     pk = instance.pk
-    Incident = apps.get_model("incidents", "Incident")
-    Assessment = apps.get_model("assessments", "Assessment")
     model_delete(
         instance,
         actor=actor,
@@ -107,8 +103,9 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
                 | VendorDependency.objects.filter(depends_on=instance),
                 actor=actor,
             ),
-            "incidents": blocker(Incident.objects.filter(vendor=instance), actor=actor),
-            "assessments": blocker(Assessment.objects.filter(vendor=instance), actor=actor),
+            # incidents and assessments sit above this app: reached through the reverse relations they declare.
+            "incidents": blocker(instance.incidents.all(), actor=actor),
+            "assessments": blocker(instance.assessments.all(), actor=actor),
             "vendors in its group": blocker(instance.children.all(), actor=actor),
         },
     )
@@ -118,8 +115,6 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
 
 def _check_owner(data: dict, instance: Engagement | None = None) -> None:
     """The owner is an active user who may see the engagement's lab (see `accounts.check_assignee`)."""
-    from vendorrisk.accounts import check_assignee
-
     owner = data["owner"] if "owner" in data else getattr(instance, "owner", None)
     lab = data.get("lab") or (instance.lab if instance is not None else None)
     lab_id = getattr(lab, "pk", None) or data.get("lab_id")

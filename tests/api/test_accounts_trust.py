@@ -319,7 +319,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(lab_a):
     from django.core.exceptions import ValidationError
     from django.db import connection, transaction
 
-    from vendorrisk import accounts
+    from vendorrisk.core import accounts
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (set DATABASE_URL=postgres://…)")

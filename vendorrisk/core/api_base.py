@@ -24,7 +24,7 @@ class VisibleUserField(serializers.PrimaryKeyRelatedField):
     """A user (owner, assessor) chosen among the users the caller may see: another's reads as unknown.
 
     Whether the user may also see the object's lab is the service's rule (same message, see
-    `vendorrisk.accounts.unknown_user_error`).
+    `vendorrisk.core.accounts.unknown_user_error`).
     """
 
     def __init__(self, **kwargs):

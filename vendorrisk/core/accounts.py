@@ -11,10 +11,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from vendors.models import Lab
-
-from .core.audit import acting_as
-from .core.roles import Role
+from .audit import acting_as
+from .errors import ApplicationError
+from .roles import Role
+from .scoping import lab_viewers
 
 User = get_user_model()
 
@@ -33,8 +33,6 @@ def check_assignee(*, field: str, user, previous_id=None, lab_id=None, lab_chang
     who may see that lab (checked again when the object moves to another lab). Anything else reads like
     an unknown id, so no answer tells whether a user exists or which labs they see.
     """
-    from vendorrisk.core.scoping import lab_viewers
-
     if user is None:
         return
     changed = user.pk != previous_id
@@ -126,15 +124,12 @@ def user_update(*, actor, instance: User, password: str | None = None, labs=None
 @transaction.atomic
 def user_delete(*, actor, instance: User) -> None:
     if instance.pk == getattr(actor, "pk", None):
-        from .core.errors import ApplicationError
-
         raise ApplicationError("You cannot delete your own account.")
     with acting_as(actor):
         instance.delete()
 
 
 __all__ = [
-    "Lab",
     "check_access_change",
     "check_assignee",
     "unknown_user_error",
