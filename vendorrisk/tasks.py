@@ -1,15 +1,5 @@
-"""Celery task for the admin imports (vendorrisk/admin_imports.py): one run of an ImportJob."""
+"""The shell's Celery tasks, where the worker's autodiscovery looks for them."""
 
-import logging
+from .import_jobs import run_import_job
 
-from celery import shared_task
-
-logger = logging.getLogger(__name__)
-
-
-@shared_task(name="vendorrisk.tasks.run_import_job", acks_late=True, ignore_result=True)
-def run_import_job(job_id: int) -> str:
-    """Run the job's queued phase (preview or apply). A job already taken by another worker is left."""
-    from .admin_imports import run_job
-
-    return run_job(job_id)
+__all__ = ["run_import_job"]

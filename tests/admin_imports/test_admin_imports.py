@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from assessments.models import Question, Questionnaire
 from incidents.models import Incident
-from vendorrisk import admin_imports
+from vendorrisk import admin_imports, import_jobs
 from vendorrisk.models import ImportJob
 from vendors.models import Vendor
 
@@ -61,7 +61,7 @@ def upload_root(tmp_path, settings):
 def run_jobs_at_once(monkeypatch):
     """A test's transaction never commits, so the on-commit queueing is short-cut: the (eager) task runs
     when the job is queued. test_the_job_is_queued_after_commit_as_the_celery_task covers the real path."""
-    monkeypatch.setattr(admin_imports, "queue", lambda job: admin_imports._send(job.pk))
+    monkeypatch.setattr(admin_imports, "queue", lambda job: import_jobs._send(job.pk))
 
 
 def stored_files(root: Path) -> list[Path]:
