@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from vendorrisk.core.scoping import scope
 
+from . import services
 from .choices import Criticality, DataCategory, DataSensitivity, EngagementStatus, Substitutability
 from .models import Engagement, Lab, Vendor
 
@@ -314,8 +315,6 @@ def parse(content: bytes | str, *, user) -> ImportResult:
 
 def run_import(content: bytes | str, *, user, dry_run: bool = False) -> ImportResult:
     """Validate every row; unless `dry_run` or anything is wrong, create them all in one transaction."""
-    from . import services
-
     result = parse(content, user=user)
     result.dry_run = dry_run
     if not result.ok or dry_run:

@@ -17,6 +17,8 @@ from django.db import transaction
 from incidents.importers.report import ImportFailed, ImportReport, describe_validation_error
 from vendorrisk.core.errors import ApplicationError
 
+from ..models import Questionnaire
+from ..services import questionnaire_create, questionnaire_update
 from .parsed import ParsedQuestionnaire, SourceSyntaxError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -176,9 +178,6 @@ def _same(old: dict, new: dict) -> bool:
 
 def questionnaire_sync(parsed: ParsedQuestionnaire, *, report: ImportReport, actor=None) -> dict:
     """Create, update in place, version, or leave alone the questionnaire `parsed` describes."""
-    from assessments.models import Questionnaire
-    from assessments.services import questionnaire_create, questionnaire_update
-
     existing = Questionnaire.objects.filter(name=parsed.name).order_by("-version").first()
     if existing is not None and existing.source != parsed.source:
         raise ValidationError(

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from vendorrisk.core.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
+from vendorrisk.core.scoping import visible_username
 
 register = template.Library()
 
@@ -127,6 +128,4 @@ def nav_link(context, href: str, label: str):
 def name_for(person, viewer) -> str:
     """`engagement.owner|name_for:user`: the username if `viewer` may see that user, else "" (never
     another lab's people; the same rule as the API's `owner_name`)."""
-    from vendorrisk.core.scoping import visible_username
-
     return visible_username(viewer, person) or ""
