@@ -104,6 +104,14 @@ class UserAdmin(BaseUserAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 
+    def get_deleted_objects(self, objs, request):
+        """Nobody deletes their own account (the same rule as the API's `user_delete`): the delete page and
+        the bulk action list it as something they may not delete, and delete nothing."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(obj.pk == request.user.pk for obj in objs):
+            perms_needed = {*perms_needed, "your own account"}
+        return deleted, counts, perms_needed, protected
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if "labs" in form.cleaned_data:

@@ -142,3 +142,23 @@ def test_the_user_admin_add_page_refuses_a_non_admin_without_labs_and_saves_lab_
     response = admin_client.post(url, {**body, "labs": [lab_a.id]})
     assert response.status_code == 302
     assert list(User.objects.get(username="newbie").labs.all()) == [lab_a]
+
+
+def test_an_admin_cannot_delete_its_own_account_in_the_django_admin(admin_client, admin_user, viewer_lab_a):
+    from vendorrisk.models import User
+
+    own = reverse("admin:vendorrisk_user_delete", args=[admin_user.pk])
+    assert admin_client.post(own, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:vendorrisk_user_changelist")
+    both = {"action": "delete_selected", "_selected_action": [admin_user.pk, viewer_lab_a.pk]}
+    page = admin_client.post(changelist, both)  # the confirmation page says why not
+    assert page.status_code == 200
+    assert "your own account" in page.content.decode()
+    assert admin_client.post(changelist, {**both, "post": "yes"}).status_code == 403
+    assert set(User.objects.filter(pk__in=[admin_user.pk, viewer_lab_a.pk]).values_list("pk", flat=True)) == {
+        admin_user.pk,
+        viewer_lab_a.pk,
+    }
+    other = reverse("admin:vendorrisk_user_delete", args=[viewer_lab_a.pk])
+    assert admin_client.post(other, {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=viewer_lab_a.pk).exists()
