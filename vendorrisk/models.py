@@ -110,3 +110,56 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class Event(models.Model):
+    """One domain event in the append-only outbox (DESIGN.md section 8), written by `core.events.record`
+    in the transaction of the change it describes. Ids are commit-ordered (see `core.events`).
+
+    `labs` are the lab ids the event concerns (empty for vendor-wide facts); `lab_links` holds the same ids
+    as rows, for scoping. `dispatched_at` is set once the webhook fan-out has taken the event.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(max_length=64, db_index=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    # No constraint, nothing cascades: an event keeps the id of an actor deleted since.
+    actor = models.ForeignKey(
+        "vendorrisk.User",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    labs = models.JSONField(default=list, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="vendorrisk_event_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.id}"
+
+    @staticmethod
+    def scope_q(lab_ids) -> models.Q:
+        """Visible with at least one of `lab_ids`, or when it concerns no lab (the scoping function's rule
+        for models owned by several labs at once)."""
+        links = EventLab.objects.filter(event=models.OuterRef("pk"))
+        return ~models.Exists(links) | models.Exists(links.filter(lab_id__in=lab_ids))
+
+
+class EventLab(models.Model):
+    """A lab an event concerns. A plain id, not a key: the event outlives the lab, and the kernel knows
+    no lab model."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="lab_links")
+    lab_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "lab_id"], name="vendorrisk_eventlab_unique")]
+        indexes = [models.Index(fields=["lab_id", "event"], name="vendorrisk_eventlab_lab_idx")]

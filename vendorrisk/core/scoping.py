@@ -1,7 +1,8 @@
 """The one scoping function. Every queryset, form choice and export of lab-owned rows goes through it.
 
 Models say how they belong to a lab with `scope_lab_field` (a lookup path to the lab id, or None for
-vendor records, which are shared knowledge visible to everyone).
+vendor records, which are shared knowledge visible to everyone); a model whose rows concern several labs
+at once (events) gives `scope_q(lab_ids)` instead.
 """
 
 from collections.abc import Callable, Iterable
@@ -31,12 +32,16 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     """Cut a queryset to what `user` may see."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    field = getattr(queryset.model, "scope_lab_field", None)
-    if field is None:
+    model = queryset.model
+    field = getattr(model, "scope_lab_field", None)
+    custom = getattr(model, "scope_q", None)  # rows that concern several labs (events) say how
+    if field is None and custom is None:
         return queryset
     ids = visible_lab_ids(user)
     if ids is None:
         return queryset
+    if custom is not None:
+        return queryset.filter(custom(ids))
     return queryset.filter(**{f"{field}__in": ids})
 
 

@@ -1,0 +1,199 @@
+"""Domain events: the outbox every service appends to, and the one registry of what reacts to them.
+
+A service that changes state calls `record` (or `record_many` for a bulk write) inside its transaction.
+That writes the events to the outbox (`vendorrisk.models.Event`), then runs, in the same transaction, the
+consumers declared for their types with `@consumes(...)` (score marks, notification upkeep: whatever must
+stay consistent with the write). What leaves the process (webhook sends, e-mail, drain requests) is
+declared with `@after_commit` and runs once per committed transaction that recorded events; a rolled-back
+write sends nothing. Apps declare their consumers in their `consumers.py`, which their AppConfig imports.
+
+Ids are commit-ordered: on PostgreSQL every transaction that records events first takes one
+transaction-level advisory lock, held to its commit, so a later event id is never visible before an
+earlier one (the feed's `?after=` never skips); SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vendorrisk.models import Event, EventLab
+
+# The types the product emits (DESIGN.md section 8), for validation of subscriptions and the schema enum.
+EVENT_TYPES: dict[str, str] = {
+    "engagement.created": "A lab logged an engagement with a vendor.",
+    "engagement.updated": "An engagement changed (`changes` lists the fields).",
+    "engagement.deleted": "An engagement was deleted.",
+    "vendor.created": "A vendor was added.",
+    "vendor.updated": "A vendor changed.",
+    "vendor.deleted": "A vendor was deleted.",
+    "vendor.work_halted": "A lab halted work with a vendor.",
+    "vendor.work_resumed": "A lab resumed work with a vendor.",
+    "vendor_dependency.created": "A vendor dependency was added.",
+    "vendor_dependency.updated": "A vendor dependency changed.",
+    "vendor_dependency.deleted": "A vendor dependency was deleted.",
+    "incident.created": "An incident was recorded at a vendor.",
+    "incident.updated": "An incident changed.",
+    "incident.status_changed": "An incident moved to another status.",
+    "incident.deleted": "An incident was deleted.",
+    "lab_response.recorded": "A lab recorded its response to an incident.",
+    "notification.created": "A regulator notification clock started for a lab.",
+    "notification.due_soon": "A notification is due within a day.",
+    "notification.overdue": "A notification passed its deadline unsubmitted.",
+    "notification.submitted": "A notification was submitted.",
+    "assessment.created": "An assessment was started.",
+    "assessment.completed": "An assessment was completed.",
+    "assessment.expired": "An assessment's validity ended.",
+    "finding.created": "A finding was raised.",
+    "finding.updated": "A finding changed.",
+    "finding.overdue": "A finding passed its due date unresolved.",
+    "vendor.score_band_changed": "A vendor's stored risk band changed.",
+    "lab.concentration_band_changed": "A lab's stored concentration band changed.",
+    "webhook.disabled": "A webhook was deactivated after repeated failed deliveries.",
+    "webhook.test": "A test delivery asked for by the webhook's owner.",
+}
+
+_TYPE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+_PATTERN = re.compile(r"^(\*|[a-z][a-z_]*(\.[a-z][a-z_]*)*\.\*|[a-z][a-z_]*(\.[a-z][a-z_]*)+)$")
+_LOCK_KEY = 0x76656E74  # "vent": the outbox's advisory lock on PostgreSQL
+
+
+def is_pattern(value: str) -> bool:
+    """A subscription pattern: `*`, `prefix.*` or an exact dotted type."""
+    return bool(_PATTERN.match(value))
+
+
+def type_matches(event_type: str, patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        if pattern == "*" or pattern == event_type:
+            return True
+        if pattern.endswith(".*") and event_type.startswith(pattern[:-1]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    type: str
+    object_type: str
+    object_id: int | None
+    labs: Sequence[int] = ()
+    data: dict = field(default_factory=dict)
+    changes: dict | None = None
+
+
+# --- the registry ---------------------------------------------------------------------------------------
+
+_consumers: list[tuple[tuple[str, ...], Callable[[list[Event]], None]]] = []
+_after_commit: list[tuple[tuple[str, ...], Callable[[list[int]], None]]] = []
+
+
+def _register(registry: list, patterns: tuple[str, ...], fn: Callable) -> Callable:
+    bad = [p for p in patterns if not is_pattern(p)]
+    if bad or not patterns:
+        raise ValueError(f"not event type patterns: {bad or patterns}")
+    if all(registered is not fn for _, registered in registry):
+        registry.append((patterns, fn))
+    return fn
+
+
+def consumes(*patterns: str) -> Callable:
+    """Declare `fn(events)` to run in the writing transaction for every batch of matching events."""
+    return lambda fn: _register(_consumers, patterns, fn)
+
+
+def after_commit(*patterns: str) -> Callable:
+    """Declare `fn(event_ids)` to run once after a transaction that recorded matching events commits."""
+    return lambda fn: _register(_after_commit, patterns, fn)
+
+
+# --- recording ------------------------------------------------------------------------------------------
+
+
+def record(
+    type: str,
+    *,
+    actor,
+    object_type: str,
+    object_id: int | None,
+    labs: Iterable[int] = (),
+    data: dict | None = None,
+    changes: dict | None = None,
+    at=None,
+) -> Event:
+    """Append one event (see `record_many`)."""
+    event = NewEvent(type, object_type, object_id, tuple(labs), data or {}, changes)
+    return record_many([event], actor=actor, at=at)[0]
+
+
+def record_many(events: Sequence[NewEvent], *, actor, at=None) -> list[Event]:
+    """Append `events` to the outbox in the caller's transaction and run their consumers there."""
+    if not events:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("events are recorded inside the transaction of the change they describe")
+    for new in events:
+        if not _TYPE.match(new.type):
+            raise ValueError(f"not a dotted lower-case event type: {new.type!r}")
+    _take_outbox_lock()
+    when = at or timezone.now()
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    rows = [
+        Event(
+            type=new.type,
+            occurred_at=when,
+            actor_id=actor_id,
+            object_type=new.object_type,
+            object_id=new.object_id,
+            labs=sorted({int(lab) for lab in new.labs}),
+            data={**new.data, "changes": new.changes} if new.changes is not None else dict(new.data),
+        )
+        for new in events
+    ]
+    Event.objects.bulk_create(rows)
+    EventLab.objects.bulk_create([EventLab(event_id=row.pk, lab_id=lab) for row in rows for lab in row.labs])
+    for patterns, consumer in list(_consumers):
+        matching = [row for row in rows if type_matches(row.type, patterns)]
+        if matching:
+            consumer(matching)
+    _schedule_after_commit([row.pk for row in rows])
+    return rows
+
+
+def _take_outbox_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+class _Flush:
+    """The after-commit call of one transaction: the ids it recorded, handed to the declared handlers."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        rows = dict(Event.objects.filter(pk__in=self.ids).values_list("pk", "type"))  # rolled-back: gone
+        for patterns, handler in list(_after_commit):
+            ids = [pk for pk in self.ids if pk in rows and type_matches(rows[pk], patterns)]
+            if ids:
+                handler(ids)
+
+
+def _schedule_after_commit(ids: list[int]) -> None:
+    if not _after_commit:
+        return
+    pending = next((fn for _, fn, _ in connection.run_on_commit if isinstance(fn, _Flush)), None)
+    if pending is None:
+        pending = _Flush()
+        transaction.on_commit(pending)
+    pending.ids.extend(ids)
+
+
+def declared_consumers() -> list[tuple[tuple[str, ...], Callable]]:
+    """What runs in the writing transaction, per pattern (for tests and the docs)."""
+    return list(_consumers)
