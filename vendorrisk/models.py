@@ -163,3 +163,6 @@ class EventLab(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "lab_id"], name="vendorrisk_eventlab_unique")]
         indexes = [models.Index(fields=["lab_id", "event"], name="vendorrisk_eventlab_lab_idx")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} concerns lab {self.lab_id}"

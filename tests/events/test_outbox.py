@@ -115,10 +115,9 @@ def test_after_commit_handlers_run_once_per_transaction_and_never_for_a_rollback
     calls = []
     registry.after_commit("*")(lambda ids: calls.append(list(ids)))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            first = events.record("vendor.created", actor=None, object_type="vendor", object_id=1)
-            second = events.record("vendor.updated", actor=None, object_type="vendor", object_id=1)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = events.record("vendor.created", actor=None, object_type="vendor", object_id=1)
+        second = events.record("vendor.updated", actor=None, object_type="vendor", object_id=1)
     assert calls == [[first.pk, second.pk]]
 
     calls.clear()
@@ -134,12 +133,11 @@ def test_a_rolled_back_savepoint_takes_its_events_out_of_the_after_commit_call(
 ):
     calls = []
     registry.after_commit("vendor.*")(lambda ids: calls.append(list(ids)))
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            kept = events.record("vendor.created", actor=None, object_type="vendor", object_id=1)
-            with pytest.raises(ZeroDivisionError), transaction.atomic():
-                events.record("vendor.updated", actor=None, object_type="vendor", object_id=1)
-                1 / 0
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        kept = events.record("vendor.created", actor=None, object_type="vendor", object_id=1)
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            events.record("vendor.updated", actor=None, object_type="vendor", object_id=1)
+            1 / 0
     assert calls == [[kept.pk]]
 
 
