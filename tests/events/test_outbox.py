@@ -121,10 +121,13 @@ def test_after_commit_handlers_run_once_per_transaction_and_never_for_a_rollback
     assert calls == [[first.pk, second.pk]]
 
     calls.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(ZeroDivisionError), transaction.atomic():
-            events.record("vendor.deleted", actor=None, object_type="vendor", object_id=1)
-            1 / 0
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ZeroDivisionError),
+        transaction.atomic(),
+    ):
+        events.record("vendor.deleted", actor=None, object_type="vendor", object_id=1)
+        1 / 0
     assert calls == []
 
 
