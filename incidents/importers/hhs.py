@@ -26,177 +26,42 @@ is where the rows come from), so HIPAA notices generated for them would all be f
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-from django.utils import timezone
-
-from incidents.choices import AttackVector, DataExposure, IncidentStatus
+from incidents.choices import DataExposure, IncidentStatus
 from incidents.models import Incident
-from vendors.choices import (
-    Criticality,
-    DataCategory,
-    DataSensitivity,
-    EngagementStatus,
-    Severity,
-    Substitutability,
-)
+from vendors.choices import DataCategory, DataSensitivity, EngagementStatus, Severity, Substitutability
 from vendors.models import NAME_MAX, TEXT_MAX
 
 from .bulk import BulkCreate
-from .names import LabDirectory, VendorDirectory, as_fk, clean_name, clean_text, name_key
+from .hhs_rows import (
+    BA_COLUMNS,
+    BA_REQUIRED,
+    OCR_COLUMNS,
+    OCR_REQUIRED,
+    PORTAL_URL,
+    BaRow,
+    OcrRow,
+    attack_vector_of,
+    cell_text,
+    moment,
+    parse_ba_row,
+    parse_ocr_row,
+    pick_columns,
+    read_csv,
+    size_rating,
+)
+from .names import LabDirectory, VendorDirectory, as_fk, name_key
 from .report import Importer, ImportReport, RecordError, SourceRecord
 from .store import IncidentStore
 
 SOURCE = "hhs"
-PORTAL_URL = "https://ocrportal.hhs.gov/ocr/breach/breach_report.jsf"
 BA_PREFIX = "ba"  # external ids of 2014 rows
 OCR_PREFIX = "ocr"  # external ids of modern export rows
-NO_BUSINESS_ASSOCIATE = {"not applicable", "n/a", "na", "none", "unknown", "no"}
-
-BA_COLUMNS = {
-    "entity": "name of covered entity",
-    "state": "state",
-    "business_associate": "business associate involved",
-    "individuals": "individuals affected",
-    "date_text": "date of breach",
-    "type": "type of breach",
-    "location": "location of breached information",
-    "summary": "summary",
-    "breach_start": "breach start",
-    "breach_end": "breach end",
-}
-BA_REQUIRED = ("entity", "business_associate", "individuals", "date_text")
-OCR_COLUMNS = {
-    "entity": "name of covered entity",
-    "state": "state",
-    "entity_type": "covered entity type",
-    "individuals": "individuals affected",
-    "submitted": "breach submission date",
-    "type": "type of breach",
-    "location": "location of breached information",
-    "ba_present": "business associate present",
-    "web_description": "web description",
-}
-OCR_REQUIRED = ("entity", "individuals", "submitted")
-YES_NO = {"yes": "Yes", "true": "Yes", "no": "No", "false": "No", "": ""}
-
-# The narrative sometimes says how it happened; the breach type alone (Hacking/IT Incident, Theft,
-# Loss, Unauthorized Access/Disclosure, Improper Disposal) is known but not one of the register's
-# vectors, so it is `other`; a row without a type is `unknown`.
-VECTOR_WORDS = (
-    (re.compile(r"ransomware", re.I), AttackVector.RANSOMWARE),
-    (re.compile(r"phish", re.I), AttackVector.PHISHING),
-    (re.compile(r"misconfigur", re.I), AttackVector.MISCONFIGURATION),
-)
-_DATE_IN_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def size_rating(individuals: int) -> str:
-    """Criticality of the engagement and severity of the incident, from the individuals affected."""
-    if individuals >= 100_000:
-        return Criticality.CRITICAL
-    if individuals >= 10_000:
-        return Criticality.HIGH
-    if individuals >= 1_000:
-        return Criticality.MEDIUM
-    return Criticality.LOW
-
-
-def attack_vector_of(breach_type: str, narrative: str) -> str:
-    for pattern, vector in VECTOR_WORDS:
-        if pattern.search(narrative):
-            return vector
-    return AttackVector.OTHER if breach_type else AttackVector.UNKNOWN
-
-
-def _header_name(value: str) -> str:
-    value = value.replace("\ufeff", "").strip().casefold()
-    return " ".join(re.sub(r"[._]+", " ", value).split())
-
-
-def read_csv(path: Path) -> tuple[dict[str, int], Iterator[tuple[int, list[str]]]]:
-    """The header ({normalised column name: index}) and the rows with the physical line each starts on."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RecordError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}).", line=1)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise RecordError(f"{path.name} is empty.", line=1)
-    except csv.Error as exc:
-        raise RecordError(f"the header is not valid CSV ({exc})", line=1)
-    columns = {}
-    for index, name in enumerate(header):
-        columns.setdefault(_header_name(name), index)
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        previous = reader.line_num
-        while True:
-            start = previous + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise RecordError(f"not valid CSV ({exc})", line=start)
-            previous = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                row = RecordError(f"has {len(row)} fields, the header has {len(header)}")
-            yield start, row
-
-    return columns, rows()
-
-
-def _pick(columns: dict[str, int], wanted: dict[str, str], required: tuple[str, ...], fmt: str) -> dict:
-    missing = [wanted[k] for k in required if wanted[k] not in columns]
-    if missing:
-        raise RecordError(f"this {fmt} file has no column {', '.join(repr(m) for m in missing)}", line=1)
-    return {key: columns[name] for key, name in wanted.items() if name in columns}
-
-
-def _cell(row: list[str], picked: dict, key: str) -> str:
-    index = picked.get(key)
-    return clean_text(row[index]) if index is not None else ""
-
-
-def _individuals(value: str) -> int:
-    digits = value.replace(",", "").strip()
-    if not digits.isdigit():
-        raise RecordError(f"Individuals Affected {value!r} is not a whole number")
-    return int(digits)
-
-
-def _date(value: str, column: str) -> date:
-    value = value.strip()
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            parsed = datetime.strptime(value, fmt).date()
-            break
-        except ValueError:
-            continue
-    else:
-        raise RecordError(f"{column} {value!r} is not a date (MM/DD/YYYY or YYYY-MM-DD)")
-    if parsed > timezone.now().date():
-        raise RecordError(f"{column} {parsed} is in the future")
-    if parsed.year < 1900:
-        raise RecordError(f"{column} {parsed} is too far in the past")
-    return parsed
-
-
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), UTC)
 
 
 def detect_format(path: Path) -> type[Importer]:
@@ -269,20 +134,6 @@ class _HhsBase(Importer):
         report.extra["vendors_created"] = self.vendors.created
 
 
-@dataclass(frozen=True)
-class BaRow:
-    entity: str
-    business_associate: str
-    state: str
-    individuals: int
-    start: date
-    end: date
-    date_text: str
-    breach_type: str
-    location: str
-    summary: str
-
-
 class BusinessAssociateImporter(_HhsBase):
     """The 2014 format: covered entity → lab, business associate → vendor, engagement + incident."""
 
@@ -313,48 +164,16 @@ class BusinessAssociateImporter(_HhsBase):
 
     def records(self) -> Iterator[SourceRecord]:
         columns, rows = read_csv(self.path)
-        self.picked = _pick(columns, BA_COLUMNS, BA_REQUIRED, "2014-format")
+        self.picked = pick_columns(columns, BA_COLUMNS, BA_REQUIRED, "2014-format")
         for line, row in rows:
             yield SourceRecord(payload=row, line=line)
-
-    def _parse(self, row: list[str]) -> BaRow | None:
-        cell = lambda key: _cell(row, self.picked, key)  # noqa: E731
-        business_associate = clean_name(cell("business_associate"))
-        if not business_associate or business_associate.casefold() in NO_BUSINESS_ASSOCIATE:
-            return None
-        entity = clean_name(cell("entity"))
-        if not entity:
-            raise RecordError("Name_of_Covered_Entity is empty")
-        date_text = cell("date_text")
-        if cell("breach_start"):
-            start = _date(cell("breach_start"), "breach_start")
-        else:
-            found = _DATE_IN_TEXT.search(date_text)
-            if not found:
-                raise RecordError(f"Date_of_Breach {date_text!r} holds no date (MM/DD/YYYY)")
-            start = _date(found.group(0), "Date_of_Breach")
-        end = _date(cell("breach_end"), "breach_end") if cell("breach_end") else start
-        if end < start:
-            raise RecordError(f"breach_end {end} is before breach_start {start}")
-        return BaRow(
-            entity=entity,
-            business_associate=business_associate,
-            state=cell("state"),
-            individuals=_individuals(cell("individuals")),
-            start=start,
-            end=end,
-            date_text=date_text,
-            breach_type=cell("type"),
-            location=cell("location"),
-            summary=cell("summary"),
-        )
 
     def apply(self, record: SourceRecord, report: ImportReport) -> None:
         self.begin()
         if isinstance(record.payload, RecordError):
             raise record.payload
-        raw_ba = _cell(record.payload, self.picked, "business_associate")
-        parsed = self._parse(record.payload)
+        raw_ba = cell_text(record.payload, self.picked, "business_associate")
+        parsed = parse_ba_row(record.payload, self.picked)
         if parsed is None:
             report.skip(
                 "business associate given as 'Not Applicable' or similar"
@@ -437,8 +256,8 @@ class BusinessAssociateImporter(_HhsBase):
             "data_exposure": DataExposure.CONFIRMED,
             "data_categories_exposed": [DataCategory.PERSONAL_DATA.value],
             "records_affected": row.individuals,
-            "occurred_at": _moment(row.start),
-            "discovered_at": _moment(row.end),
+            "occurred_at": moment(row.start),
+            "discovered_at": moment(row.end),
             "source_url": PORTAL_URL,
         }
 
@@ -460,14 +279,6 @@ def ba_incident_text(
     return {"title": title[:NAME_MAX], "description": " ".join(facts)[:TEXT_MAX]}
 
 
-@dataclass(frozen=True)
-class OcrRow:
-    entity: str
-    key: str
-    submitted: date
-    fields: dict
-
-
 class OcrExportImporter(_HhsBase):
     """The modern export: one incident per breach, updated in place by later exports."""
 
@@ -485,13 +296,13 @@ class OcrExportImporter(_HhsBase):
     def records(self) -> Iterator[SourceRecord]:
         """Read the whole file first: pairing rows with known incidents needs every row of a key."""
         columns, rows = read_csv(self.path)
-        self.picked = _pick(columns, OCR_COLUMNS, OCR_REQUIRED, "portal export")
+        self.picked = pick_columns(columns, OCR_COLUMNS, OCR_REQUIRED, "portal export")
         parsed: list[tuple[int, OcrRow | RecordError]] = []
         for line, row in rows:
             try:
                 if isinstance(row, RecordError):
                     raise row
-                parsed.append((line, self._parse(row)))
+                parsed.append((line, parse_ocr_row(row, self.picked)))
             except RecordError as exc:
                 parsed.append((line, exc))
         targets = self._pair([(line, row) for line, row in parsed if isinstance(row, OcrRow)])
@@ -526,46 +337,6 @@ class OcrExportImporter(_HhsBase):
                     used.add(number)
                     targets[line] = _ocr_id(group, number)
         return targets
-
-    def _parse(self, row: list[str]) -> OcrRow:
-        cell = lambda key: _cell(row, self.picked, key)  # noqa: E731
-        entity = clean_name(cell("entity"))
-        if not entity:
-            raise RecordError("Name of Covered Entity is empty")
-        submitted = _date(cell("submitted"), "Breach Submission Date")
-        individuals = _individuals(cell("individuals"))
-        ba_present = cell("ba_present")
-        if ba_present.casefold() not in YES_NO:
-            raise RecordError(f"Business Associate Present {ba_present!r} is not Yes or No")
-        ba_present = YES_NO[ba_present.casefold()]
-        breach_type, location, entity_type = cell("type"), cell("location"), cell("entity_type")
-        narrative = cell("web_description")
-        title = f"{breach_type or 'Breach'}" + (f" ({location})" if location else "") + f" at {entity}"
-        facts = [
-            f"Reported to HHS OCR on {submitted:%Y-%m-%d} by {entity}"
-            + (f" ({cell('state')})" if cell("state") else "")
-            + "."
-        ]
-        if entity_type:
-            facts.append(f"Covered entity type: {entity_type}.")
-        facts.append(f"Individuals affected: {individuals:,}.")
-        if location:
-            facts.append(f"Location of breached information: {location}.")
-        if ba_present:
-            facts.append(f"Business associate present: {ba_present}.")
-        description = "\n\n".join(part for part in (narrative, " ".join(facts)) if part)
-        fields = {
-            "title": title[:NAME_MAX],
-            "description": description[:TEXT_MAX],
-            "severity": Severity(size_rating(individuals)),
-            "data_exposure": DataExposure.CONFIRMED.value,
-            "data_categories_exposed": [DataCategory.PERSONAL_DATA.value],
-            "records_affected": individuals,
-            "discovered_at": _moment(submitted),
-            "source_url": PORTAL_URL,
-            "attack_vector": attack_vector_of(breach_type, narrative),
-        }
-        return OcrRow(entity=entity, key=name_key(entity)[:120], submitted=submitted, fields=fields)
 
     def apply(self, record: SourceRecord, report: ImportReport) -> None:
         self.begin()

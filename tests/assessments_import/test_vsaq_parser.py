@@ -7,6 +7,7 @@ import pytest
 
 from assessments.importers import vsaq
 from assessments.importers.parsed import SourceSyntaxError
+from assessments.importers.vsaq_cond import Cond, CondSyntaxError, Literal, parse_cond
 
 from .conftest import VSAQ_DIR, VSAQ_FILES
 
@@ -200,15 +201,15 @@ def test_questions_in_a_conditional_block_inherit_its_condition(parsed_files):
 
 
 def test_cond_expressions():
-    assert vsaq.parse_cond("a").simple
-    assert vsaq.parse_cond("!a") == vsaq.Cond("!a", (vsaq.Literal("a", True),), True)
-    cond = vsaq.parse_cond("a && (b || !^c)")
-    assert cond.literals == (vsaq.Literal("a", False), vsaq.Literal("b", False), vsaq.Literal("^c", True))
+    assert parse_cond("a").simple
+    assert parse_cond("!a") == Cond("!a", (Literal("a", True),), True)
+    cond = parse_cond("a && (b || !^c)")
+    assert cond.literals == (Literal("a", False), Literal("b", False), Literal("^c", True))
     assert not cond.simple
-    assert vsaq.parse_cond('matches(a/value, "x|y")').literals == (vsaq.Literal("a/value", False),)
+    assert parse_cond('matches(a/value, "x|y")').literals == (Literal("a/value", False),)
     for bad in ["a &", "a && ", "(a", "a b", "a & b"]:
-        with pytest.raises(vsaq.CondSyntaxError):
-            vsaq.parse_cond(bad)
+        with pytest.raises(CondSyntaxError):
+            parse_cond(bad)
 
 
 def _vsaq(items) -> str:

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, connections
 
 from incidents.importers.report import run_import_in_batches
-from incidents.importers.veris import VerisImporter, partner_name
+from incidents.importers.veris import VerisImporter
+from incidents.importers.veris_fields import partner_name
 from incidents.models import Incident
 from vendors.models import Lab, Vendor
 

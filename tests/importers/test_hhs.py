@@ -11,7 +11,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
-from incidents.importers.hhs import size_rating
+from incidents.importers.hhs_rows import size_rating
 from incidents.importers.names import clean_name, name_key
 from incidents.models import Incident
 from vendors.models import Engagement, Lab, ScoreMark, Vendor

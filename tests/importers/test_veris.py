@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
 
-from incidents.importers.veris import attack_vector_of, partner_name, severity_of
+from incidents.importers.veris_fields import attack_vector_of, partner_name, severity_of
 from incidents.models import Incident
 from vendors.models import ScoreMark, Vendor
 from vendors.services import vendor_create

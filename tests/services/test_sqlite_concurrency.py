@@ -134,7 +134,7 @@ def test_sign_in_and_writes_go_on_while_an_admin_import_runs(sqlite_server, tmp_
     import re
     import threading
 
-    from incidents.importers.veris import partner_name
+    from incidents.importers.veris_fields import partner_name
     from tests.factories import PASSWORD
 
     admin = f.UserFactory(role="admin")
