@@ -8,7 +8,7 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import handlers  # noqa: F401  (declares the after-commit fan-out)
+        from . import handlers, tasks  # noqa: F401  (the after-commit fan-out; its tasks, registered)
         from .models import Webhook
 
         # Deliveries are bookkeeping; the secret never goes into the audit trail.
