@@ -49,7 +49,8 @@ class WebhookViewSet(ServiceModelViewSet):
 
     def _webhook(self):
         """The webhook of the URL (the deliveries action's queryset is the deliveries)."""
-        webhook = get_object_or_404(selectors.webhook_list(user=self.request.user), pk=self.kwargs["pk"])
+        webhooks = selectors.webhook_list(user=self.request.user).prefetch_related(None)
+        webhook = get_object_or_404(webhooks, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, webhook)
         return webhook
 
