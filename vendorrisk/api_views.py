@@ -2,6 +2,7 @@
 
 import django_filters
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
@@ -178,16 +179,22 @@ def _type_choices() -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (ids): `1.5` is an error, not a match for nothing."""
+
+    field_class = forms.IntegerField
+
+
 class EventFilterSet(django_filters.FilterSet):
-    after = django_filters.NumberFilter(
+    after = IntegerFilter(
         field_name="id", lookup_expr="gt", min_value=0, max_value=2**63 - 1, help_text="Events after this id."
     )
     type = django_filters.MultipleChoiceFilter(
         choices=_type_choices, method="filter_type", help_text="An event type or `prefix.*`; repeatable."
     )
-    lab = django_filters.NumberFilter(method="filter_lab", min_value=1, max_value=2**63 - 1)
+    lab = IntegerFilter(method="filter_lab", min_value=1, max_value=2**63 - 1)
     object_type = django_filters.CharFilter(max_length=40)
-    object_id = django_filters.NumberFilter(min_value=-(2**63), max_value=2**63 - 1)
+    object_id = IntegerFilter(min_value=-(2**63), max_value=2**63 - 1)
     occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gt")
 
     class Meta:
