@@ -56,3 +56,7 @@ def verified(webhook, request) -> dict:
 def due_now(delivery: WebhookDelivery) -> None:
     """Bring a delivery's next attempt forward to now (time passing), then let the sweep run it."""
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=delivery.created_at)
+
+
+# The real-services fixtures (PostgreSQL, Redis, Celery workers) of the pipeline tests.
+from tests.services.conftest import live_broker, own_redis, postgres, start_worker  # noqa: E402, F401
