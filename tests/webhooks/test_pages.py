@@ -93,3 +93,34 @@ def test_the_deliveries_are_listed_with_a_redeliver_button(signed_in, security_a
     refused = client.post(f"/webhooks/{webhook.pk}/deliveries/{delivery.pk}/redeliver/", follow=True)
     assert b"inactive" in refused.content
     assert WebhookDelivery.objects.count() == 1
+
+
+def page_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_pages_query_counts_are_pinned(signed_in, security_lab_a, lab_a):
+    client = signed_in(security_lab_a)
+    lists, details = [], []
+    for n in (3, 30):
+        while Webhook.objects.count() < n:
+            hook = Webhook.objects.create(
+                url="https://x.example/", event_types=["*"], secret="whsec_eA==", created_by=security_lab_a
+            )
+            hook.labs.set([lab_a])
+        webhook = Webhook.objects.first()
+        with transaction.atomic():
+            for _ in range(n - webhook.deliveries.count()):
+                event = events.record("vendor.created", actor=None, object_type="vendor", object_id=1)
+                WebhookDelivery.objects.create(webhook=webhook, event=event)
+        lists.append(page_queries(client, "/webhooks/"))
+        details.append(page_queries(client, f"/webhooks/{webhook.pk}/"))
+    assert lists[0] == lists[1]
+    assert details[0] == details[1]
+    # session, user, webhooks, their labs | session, user, the webhook, its labs, deliveries
+    assert (lists[1], details[1]) == (4, 5)
