@@ -170,3 +170,21 @@ def test_old_events_with_finished_deliveries_are_pruned(security_all, settings):
     Webhook.objects.filter(pk=webhook.pk).update(active=False)
     assert services.events_prune() == 1
     assert list(Event.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_a_change_of_lab_names_the_other_lab_only_as_redacted(viewer_lab_a_api, lab_a, lab_b):
+    record(
+        labs=[lab_a.pk, lab_b.pk],
+        data={
+            "id": 1,
+            "lab": lab_a.pk,
+            "changes": {"lab": [lab_b.pk, lab_a.pk], "labs": [[lab_b.pk], [lab_a.pk]]},
+        },
+    )
+    (row,) = viewer_lab_a_api.get("/api/events/").json()["results"]
+    assert row["data"] == {
+        "id": 1,
+        "lab": lab_a.pk,
+        "changes": {"lab": ["(another lab)", lab_a.pk], "labs": [[], [lab_a.pk]]},
+        "other_labs": 1,
+    }

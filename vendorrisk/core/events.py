@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from vendorrisk.core.scoping import visible_lab_ids
+from vendorrisk.core.scoping import OTHER_LAB, visible_lab_ids
 from vendorrisk.models import Event, EventLab
 
 # The types the product emits (DESIGN.md section 8), for validation of subscriptions and the schema enum.
@@ -203,20 +203,35 @@ def declared_consumers() -> list[tuple[tuple[str, ...], Callable]]:
 # --- what a reader may see of an event ------------------------------------------------------------------
 
 
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _cut_lab_ids(value, lab_ids: frozenset[int], *, key: str):
+    """The value of a `lab` or `labs` key (`changes` too: `[old, new]`): ids outside `lab_ids` are left out
+    of lists under `labs` and replaced by the redaction marker under `lab`."""
+    if _is_id(value):
+        return value if value in lab_ids else OTHER_LAB
+    if isinstance(value, list):
+        if key == "labs" and all(_is_id(item) for item in value):
+            return [item for item in value if item in lab_ids]
+        return [_cut_lab_ids(item, lab_ids, key=key) for item in value]
+    return value
+
+
 def _cut_labs_in(value, lab_ids: frozenset[int]):
-    """`value` with every nested object of a lab outside `lab_ids` left out and every `labs` id list cut
-    to `lab_ids` (a `None` return means: leave this object out)."""
+    """`value` with every nested object of a lab outside `lab_ids` left out and every lab id outside them
+    cut (a `None` return means: leave this object out)."""
     if isinstance(value, dict):
-        lab = value.get("lab")
-        if isinstance(lab, int) and not isinstance(lab, bool) and lab not in lab_ids:
+        if _is_id(value.get("lab")) and value["lab"] not in lab_ids:
             return None
         shown = {}
         for key, item in value.items():
-            if key == "labs" and isinstance(item, list) and all(isinstance(i, int) for i in item):
-                shown[key] = [i for i in item if i in lab_ids]
+            if key in ("lab", "labs"):
+                shown[key] = _cut_lab_ids(item, lab_ids, key=key)
                 continue
             cut = _cut_labs_in(item, lab_ids)
-            shown[key] = cut if cut is not None or item is None else "(another lab)"
+            shown[key] = cut if cut is not None or item is None else OTHER_LAB
         return shown
     if isinstance(value, list):
         return [cut for item in value if (cut := _cut_labs_in(item, lab_ids)) is not None or item is None]
