@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from vendorrisk.core import events
 from vendorrisk.core.filters import DateTimeRangeFilter, ModelChoiceFilter
@@ -255,3 +256,10 @@ class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return scope(Event.objects.all(), self.request.user).order_by("id")
+
+    def list(self, request, *args, **kwargs):
+        if "ordering" in request.query_params:  # never silently ignored (the house rule for lists)
+            raise ValidationError(
+                {"ordering": ["The feed is always in ascending id order; resume with after."]}
+            )
+        return super().list(request, *args, **kwargs)

@@ -118,6 +118,7 @@ def test_filters(viewer_api, lab_a, lab_b):
         ({"occurred_after": "yesterday"}, "occurred_after"),
         ({"limit": "0"}, "limit"),
         ({"limit": "5000"}, "limit"),
+        ({"ordering": "-id"}, "ordering"),
     ],
 )
 def test_bad_filters_are_a_400_naming_the_parameter(viewer_api, query, field):
