@@ -59,6 +59,8 @@ demo: export DJANGO_SETTINGS_MODULE = vendorrisk.settings.local
 demo: export ALLOWED_HOSTS = 127.0.0.1,localhost,[::1]
 # Without DEBUG (unless given on the command line): the product's error pages; WhiteNoise serves static files.
 demo: export DEBUG ?= false
+# The demo's webhooks may target this machine (production refuses private targets).
+demo: export WEBHOOK_ALLOW_PRIVATE_TARGETS ?= true
 demo: $(STAMP) | var
 	$(PY) manage.py migrate --noinput
 	@bash scripts/load_demo.sh

@@ -10,7 +10,7 @@ from vendors.models import Lab
 
 from . import admin_imports
 from .core.accounts import check_access_change
-from .models import User
+from .models import Event, EventLab, User
 
 
 class UserAdminForm(UserChangeForm):
@@ -132,3 +132,35 @@ class QuestionnaireWithImportsAdmin(QuestionnaireAdmin):
 
     def get_urls(self):
         return admin_imports.import_urls(self) + super().get_urls()
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The outbox, read-only: events are appended by the services and never edited."""
+
+    list_display = ["id", "type", "occurred_at", "object_type", "object_id", "labs", "dispatched_at"]
+    list_filter = ["type"]
+    search_fields = ["type", "object_type"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EventLab)
+class EventLabAdmin(admin.ModelAdmin):
+    list_display = ["event", "lab_id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -14,8 +14,9 @@ from incidents.api.views import (
     NotificationViewSet,
 )
 from vendors.api.views import EngagementViewSet, LabViewSet, VendorDependencyViewSet, VendorViewSet
+from webhooks.api.views import WebhookViewSet
 
-from .api_views import AuditViewSet, UserViewSet
+from .api_views import AuditViewSet, EventViewSet, UserViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -34,3 +35,5 @@ router.register("risk/vendors", RiskVendorListViewSet, basename="risk-vendor")
 router.register("risk/shared-dependencies", SharedDependencyViewSet, basename="shared-dependency")
 router.register("audit", AuditViewSet, basename="audit")
 router.register("users", UserViewSet, basename="user")
+router.register("events", EventViewSet, basename="event")
+router.register("webhooks", WebhookViewSet, basename="webhook")

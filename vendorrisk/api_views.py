@@ -2,14 +2,20 @@
 
 import django_filters
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
+from vendorrisk.core import events
 from vendorrisk.core.filters import DateTimeRangeFilter, ModelChoiceFilter
-from vendorrisk.core.scoping import visible_lab_ids
+from vendorrisk.core.pagination import AfterIdPagination
+from vendorrisk.core.scoping import can_see_lab, scope, visible_lab_ids
+from vendorrisk.models import Event, EventLab
 from vendors.models import Lab
 
 from .core import accounts, audit
@@ -163,3 +169,97 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return audit_list(user=self.request.user)
+
+
+# --- the event feed (DESIGN.md section 8) ---------------------------------------------------------------
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    prefixes = {t.rsplit(".", 1)[0] for t in events.EVENT_TYPES}
+    values = sorted(set(events.EVENT_TYPES) | {f"{p}.*" for p in prefixes} | {"*"})
+    return [(v, v) for v in values]
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (ids): `1.5` is an error, not a match for nothing."""
+
+    field_class = forms.IntegerField
+
+
+class EventFilterSet(django_filters.FilterSet):
+    after = IntegerFilter(
+        field_name="id", lookup_expr="gt", min_value=0, max_value=2**63 - 1, help_text="Events after this id."
+    )
+    type = django_filters.MultipleChoiceFilter(
+        choices=_type_choices, method="filter_type", help_text="An event type or `prefix.*`; repeatable."
+    )
+    lab = IntegerFilter(method="filter_lab", min_value=1, max_value=2**63 - 1)
+    object_type = django_filters.CharFilter(max_length=40)
+    object_id = IntegerFilter(min_value=-(2**63), max_value=2**63 - 1)
+    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gt")
+
+    class Meta:
+        model = Event
+        fields = ["after", "type", "lab", "object_type", "object_id", "occurred_after"]
+
+    def filter_type(self, qs, name, value):
+        if not value or "*" in value:
+            return qs
+        condition = Q()
+        for pattern in value:
+            condition |= Q(type__startswith=pattern[:-1]) if pattern.endswith(".*") else Q(type=pattern)
+        return qs.filter(condition)
+
+    def filter_lab(self, qs, name, value):
+        user = getattr(self.request, "user", None)
+        if not can_see_lab(user, int(value)):
+            return qs.none()  # whether another lab is concerned is not for this caller to learn
+        return qs.filter(Exists(EventLab.objects.filter(event=OuterRef("pk"), lab_id=int(value))))
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event cut to the caller's labs (`events.event_as_seen_by`): other labs only as a count."""
+
+    data = serializers.SerializerMethodField()
+    labs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "type", "occurred_at", "actor", "object_type", "object_id", "labs", "data"]
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        seen = events.event_as_seen_by(request.user if request else None, instance)
+        seen["occurred_at"] = serializers.DateTimeField().to_representation(seen["occurred_at"])
+        return seen
+
+    def get_labs(self, obj) -> list[int]:
+        """The ids of the labs the event concerns, among yours."""
+        return []
+
+    @extend_schema_field({"type": "object", "additionalProperties": True})
+    def get_data(self, obj) -> dict:
+        """The object's API representation after the change, `changes` for updates, `other_labs` when
+        the event concerns labs outside yours."""
+        return {}
+
+
+class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The event feed: ascending ids, `?after=<last id seen>` to resume; an id once returned is never
+    skipped by a later read (ids are commit-ordered)."""
+
+    queryset = Event.objects.none()  # the schema's model; reads go through get_queryset
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = AfterIdPagination
+
+    def get_queryset(self):
+        return scope(Event.objects.all(), self.request.user).order_by("id")
+
+    def list(self, request, *args, **kwargs):
+        if "ordering" in request.query_params:  # never silently ignored (the house rule for lists)
+            raise ValidationError(
+                {"ordering": ["The feed is always in ascending id order; resume with after."]}
+            )
+        return super().list(request, *args, **kwargs)

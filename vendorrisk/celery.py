@@ -17,6 +17,16 @@ app.conf.beat_schedule = {
         "task": "assessments.tasks.sweep_scores",
         "schedule": float(os.environ.get("SWEEP_SECONDS", "30")),
     },
+    # Webhooks: events whose fan-out request was lost, and delivery attempts that are due (retries).
+    "sweep-webhooks": {
+        "task": "webhooks.tasks.sweep_webhooks",
+        "schedule": float(os.environ.get("SWEEP_SECONDS", "30")),
+    },
+    # Events past EVENT_RETENTION_DAYS whose deliveries are finished.
+    "prune-events": {
+        "task": "webhooks.tasks.prune_events",
+        "schedule": crontab(minute=45, hour=3),
+    },
     # Time changes score inputs: incidents fading past 365 days, assessments expiring.
     "mark-time-dependent-scores": {
         "task": "assessments.tasks.mark_time_dependent_scores",

@@ -26,6 +26,7 @@ api_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("vendorrisk.ui.urls")),
+    path("", include("webhooks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -3,15 +3,18 @@
 import pytest
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import scores
 from tests import factories as f
+from vendorrisk.core import events
 from vendors.models import ScoreMark
+from webhooks.models import Webhook, WebhookDelivery
 
-PROJECT_APPS = {"vendorrisk", "vendors", "incidents", "assessments"}
+PROJECT_APPS = {"vendorrisk", "vendors", "incidents", "assessments", "webhooks"}
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
 
@@ -36,6 +39,21 @@ def rows(lab_a, engagement_a, engagement_b, viewer_lab_a, settings, tmp_path):
     f.ImportJobFactory(file_name="admin-smoke.jsonl")
     scores.rebuild_all()  # the recompute's own entry point writes every score and history table
     ScoreMark.objects.create(kind="vendor", object_id=engagement_a.vendor_id, cause="admin smoke")
+    with transaction.atomic():
+        event = events.record(
+            "engagement.updated",
+            actor=None,
+            object_type="engagement",
+            object_id=engagement_a.pk,
+            labs=[lab_a.pk],
+        )
+    webhook = Webhook.objects.create(
+        url="https://hooks.example.com/admin",
+        event_types=["*"],
+        secret="whsec_c2VjcmV0",
+        created_by=viewer_lab_a,
+    )
+    WebhookDelivery.objects.create(webhook=webhook, event=event)
 
 
 def first_row(model):

@@ -29,6 +29,12 @@ EXTRA_OPERATIONS = {
     "/api/labs/{id}/concentration/": {"GET"},
     "/api/risk/vendors/": {"GET"},
     "/api/risk/shared-dependencies/": {"GET"},
+    "/api/events/": {"GET"},
+    "/api/webhooks/": {"GET", "POST"},
+    "/api/webhooks/{id}/": {"GET", "PATCH", "DELETE"},
+    "/api/webhooks/{id}/deliveries/": {"GET"},
+    "/api/webhooks/{id}/deliveries/{id}/redeliver/": {"POST"},
+    "/api/webhooks/{id}/test/": {"POST"},
 }
 PUBLIC = {"/api/auth/token/"}
 User = get_user_model()

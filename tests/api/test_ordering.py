@@ -17,8 +17,14 @@ from tests import factories as f
 from vendorrisk.api import router
 from vendorrisk.core.filters import StrictOrderingFilter
 
+# Lists with one fixed order by design, and why; `?ordering=` on them is a 400 (tested with each).
+FIXED_ORDER = {
+    "event": "the event feed is a forward cursor in ascending id (DESIGN.md section 8); tests/webhooks/test_feed.py",
+}
 LIST_VIEWS = [
-    (prefix, viewset, basename) for prefix, viewset, basename in router.registry if hasattr(viewset, "list")
+    (prefix, viewset, basename)
+    for prefix, viewset, basename in router.registry
+    if hasattr(viewset, "list") and basename not in FIXED_ORDER
 ]
 
 

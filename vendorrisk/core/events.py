@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from vendorrisk.core.scoping import OTHER_LAB, visible_lab_ids
 from vendorrisk.models import Event, EventLab
 
 # The types the product emits (DESIGN.md section 8), for validation of subscriptions and the schema enum.
@@ -197,3 +198,71 @@ def _schedule_after_commit(ids: list[int]) -> None:
 def declared_consumers() -> list[tuple[tuple[str, ...], Callable]]:
     """What runs in the writing transaction, per pattern (for tests and the docs)."""
     return list(_consumers)
+
+
+# --- what a reader may see of an event ------------------------------------------------------------------
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _cut_lab_ids(value, lab_ids: frozenset[int], *, key: str):
+    """The value of a `lab` or `labs` key (`changes` too: `[old, new]`): ids outside `lab_ids` are left out
+    of lists under `labs` and replaced by the redaction marker under `lab`."""
+    if _is_id(value):
+        return value if value in lab_ids else OTHER_LAB
+    if isinstance(value, list):
+        if key == "labs" and all(_is_id(item) for item in value):
+            return [item for item in value if item in lab_ids]
+        return [_cut_lab_ids(item, lab_ids, key=key) for item in value]
+    return value
+
+
+def _cut_labs_in(value, lab_ids: frozenset[int]):
+    """`value` with every nested object of a lab outside `lab_ids` left out and every lab id outside them
+    cut (a `None` return means: leave this object out)."""
+    if isinstance(value, dict):
+        if _is_id(value.get("lab")) and value["lab"] not in lab_ids:
+            return None
+        shown = {}
+        for key, item in value.items():
+            if key in ("lab", "labs"):
+                shown[key] = _cut_lab_ids(item, lab_ids, key=key)
+                continue
+            cut = _cut_labs_in(item, lab_ids)
+            shown[key] = cut if cut is not None or item is None else OTHER_LAB
+        return shown
+    if isinstance(value, list):
+        return [cut for item in value if (cut := _cut_labs_in(item, lab_ids)) is not None or item is None]
+    return value
+
+
+def event_cut(event: Event, lab_ids: frozenset[int] | None) -> dict:
+    """An event as a reader limited to `lab_ids` (None: every lab) may see it: the one cut, used by the
+    feed and by webhook payloads. The labs outside are left out of `labs` and counted in
+    `data.other_labs`; objects in `data` that belong to such a lab are left out; ids in nested `labs`
+    lists are cut the same way."""
+    labs = list(event.labs)
+    data = dict(event.data)
+    if lab_ids is not None:
+        shown = [lab for lab in labs if lab in lab_ids]
+        data = _cut_labs_in(data, lab_ids) or {}
+        if len(shown) < len(labs):
+            data["other_labs"] = len(labs) - len(shown)
+        labs = shown
+    return {
+        "id": event.pk,
+        "type": event.type,
+        "occurred_at": event.occurred_at,
+        "actor": event.actor_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "labs": labs,
+        "data": data,
+    }
+
+
+def event_as_seen_by(user, event: Event) -> dict:
+    """`event_cut` for the labs `user` may see (the event feed)."""
+    return event_cut(event, visible_lab_ids(user))

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "vendors",
     "incidents",
     "assessments",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -286,3 +287,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Webhooks and the event feed (DESIGN.md section 8). Private targets only for the demo (`make demo`).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)

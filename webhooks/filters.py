@@ -1,0 +1,25 @@
+"""FilterSets of the webhooks app (API and pages)."""
+
+import django_filters
+
+from vendorrisk.core.filters import BooleanFilter
+
+from .models import Webhook, WebhookDelivery
+
+
+class WebhookFilterSet(django_filters.FilterSet):
+    active = BooleanFilter()
+    url = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Webhook
+        fields = ["active", "url"]
+
+
+class WebhookDeliveryFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=WebhookDelivery.Status.choices)
+    event = django_filters.NumberFilter(field_name="event_id", min_value=1, max_value=2**63 - 1)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "event"]
