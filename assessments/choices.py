@@ -29,3 +29,8 @@ class FindingStatus(models.TextChoices):
 
 
 OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.REMEDIATING)
+
+
+# The bands a stored score or concentration is in (the scorer names them; the API and pages offer them).
+BANDS = [("low", "low"), ("moderate", "moderate"), ("high", "high"), ("critical", "critical")]
+HHI_BANDS = [("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")]

@@ -9,10 +9,12 @@ from vendorrisk.core.filters import (
     scoped_queryset,
 )
 from vendors.choices import Severity, VendorCategory
+from vendors.filters import LabFilterSet, VendorFilterSet
 from vendors.models import Vendor
 
-from .choices import OPEN_FINDING_STATUSES, AssessmentStatus, FindingStatus, Rating
+from .choices import BANDS, HHI_BANDS, OPEN_FINDING_STATUSES, AssessmentStatus, FindingStatus, Rating
 from .models import Assessment, Evidence, Finding, Questionnaire
+from .selectors import only_overdue
 
 
 class QuestionnaireFilterSet(django_filters.FilterSet):
@@ -89,3 +91,53 @@ class EvidenceFilterSet(django_filters.FilterSet):
     def filter_expired(self, qs, name, value):
         today = timezone.localdate()
         return qs.filter(expires_on__lt=today) if value else qs.exclude(expires_on__lt=today)
+
+
+# --- the list pages' filters: the API's FilterSets, plus what only the pages link to ------------------
+# The extra filters serve the dashboard's links (a heat-map cell, a band, the overdue reviews); every filter
+# the API has works the same on the pages. The vendor and lab lists filter on their scores, so they are here.
+
+
+class VendorListFilterSet(VendorFilterSet):
+    band = django_filters.MultipleChoiceFilter(field_name="score__band", choices=BANDS, label="Score band")
+    impact_min = django_filters.NumberFilter(
+        field_name="score__impact", lookup_expr="gte", label="Impact from"
+    )
+    impact_max = django_filters.NumberFilter(
+        field_name="score__impact", lookup_expr="lt", label="Impact below"
+    )
+    likelihood_min = django_filters.NumberFilter(
+        field_name="score__likelihood", lookup_expr="gte", label="Likelihood from"
+    )
+    likelihood_max = django_filters.NumberFilter(
+        field_name="score__likelihood", lookup_expr="lt", label="Likelihood below"
+    )
+
+    class Meta(VendorFilterSet.Meta):
+        fields = [*VendorFilterSet.Meta.fields, "band"]
+
+
+class LabListFilterSet(LabFilterSet):
+    band = django_filters.MultipleChoiceFilter(
+        field_name="concentration__band", choices=HHI_BANDS, label="HHI band"
+    )
+
+    class Meta(LabFilterSet.Meta):
+        fields = [*LabFilterSet.Meta.fields, "band"]
+
+
+class AssessmentListFilterSet(AssessmentFilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Expired with no current review")
+
+    def filter_overdue(self, qs, name, value):
+        overdue = only_overdue(qs)
+        return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
+
+
+def _assessments(request):
+    # The choice labels name the vendor and questionnaire: load them with the choices, not per option.
+    return scoped_queryset(Assessment)(request).select_related("vendor", "questionnaire")
+
+
+class FindingListFilterSet(FindingFilterSet):
+    assessment = django_filters.ModelChoiceFilter(queryset=_assessments)

@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessments import urls as assessment_pages
 from assessments.api.score_views import LabConcentrationView, VendorRiskHistoryView, VendorRiskView
+from incidents import urls as incident_pages
+from vendors import urls as vendor_pages
 
 from . import views
 from .api import router
@@ -23,10 +26,20 @@ api_urls = [
     path("", include(router.urls)),
 ]
 
+# The web interface: each app's pages plus the shell's, under one namespace `ui` (a namespace given to
+# several includes could not reverse them all).
+ui_urls = [
+    path("dashboard/ranked-vendors/", views.ranked_vendors_fragment, name="ranked-vendors"),
+    *vendor_pages.urlpatterns,
+    *incident_pages.urlpatterns,
+    *assessment_pages.urlpatterns,
+    path("network/", views.network, name="network"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("", include("vendorrisk.ui.urls")),
     path("", include("webhooks.urls")),
+    path("", include((ui_urls, "ui"))),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-"""The dashboard: what a security team checks first. Every number on it links to the page behind it."""
+"""The shell's pages, which read every app: the dashboard (what a security team checks first; every number
+on it links to the page behind it) and the dependency network."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Value, When
@@ -8,18 +9,19 @@ from django.utils import timezone
 from assessments.selectors import (
     cut_via,
     lab_concentration_list,
+    overdue_assessments,
     overdue_findings,
+    score_band_of,
     shared_dependency_list,
     vendor_score_list,
 )
 from incidents.choices import OPEN_STATUSES
-from incidents.selectors import incident_list
+from incidents.selectors import incident_list, next_deadlines
 from vendors.models import Vendor
-from vendors.selectors import engagement_list, lab_list, vendor_list
+from vendors.selectors import engagement_list, lab_list, network_graph, vendor_list
 
-from .ui import charts
-from .ui.base import fragment
-from .ui.reads import next_deadlines, overdue_assessments
+from .core import charts
+from .core.pages import fragment
 
 TOP_VENDORS = 10
 PANEL_ROWS = 8
@@ -56,7 +58,7 @@ def home(request):
     user = request.user
     scores = vendor_score_list(user=user)
     cells = scores.order_by().values(i=_bins("impact"), j=_bins("likelihood")).annotate(n=Count("vendor_id"))
-    heat = charts.heat_map({(c["i"], c["j"]): c["n"] for c in cells})
+    heat = charts.heat_map({(c["i"], c["j"]): c["n"] for c in cells}, band_of=score_band_of)
 
     labs = list(lab_concentration_list(user=user).order_by("-hhi", "lab_id")[:PANEL_ROWS])
     shared = list(shared_dependency_list(user=user)[:PANEL_ROWS])
@@ -70,9 +72,9 @@ def home(request):
     incidents = list(
         open_incidents.annotate(rank=SEVERITY_ORDER).order_by("rank", "-discovered_at", "-id")[:PANEL_ROWS]
     )
-    deadlines = next_deadlines(user, [i.id for i in incidents])
+    deadlines = next_deadlines(user=user, incident_ids=[i.id for i in incidents])
 
-    overdue = overdue_assessments(user)
+    overdue = overdue_assessments(user=user)
     findings = overdue_findings(user=user).order_by("due_on", "id")
     context = {
         **ranked_vendors(user),
@@ -97,3 +99,29 @@ def home(request):
         "today": timezone.now().date(),
     }
     return render(request, "dashboard.html", context)
+
+
+# --- the dependency network: labs → vendors → fourth parties, one lab or all of the user's -------------
+
+NETWORK_COLUMNS = ("Labs", "Vendors", "Their providers", "Providers' providers", "Further down the chain")
+
+
+@login_required
+def network(request):
+    labs = list(lab_list(user=request.user).order_by("name"))
+    selected = None
+    value = request.GET.get("lab", "")
+    error = ""
+    if value:
+        selected = next((lab for lab in labs if str(lab.id) == value), None)
+        if selected is None:
+            error = "Choose one of your labs."
+    graph, stats = network_graph(request.user, lab=selected) if not error else (charts.Graph(), {})
+    context = {
+        "labs": labs,
+        "selected": selected,
+        "error": error,
+        "graph": charts.layered_graph(graph, column_titles=NETWORK_COLUMNS),
+        "stats": stats,
+    }
+    return render(request, "network.html", context)

@@ -119,3 +119,22 @@ def group_roots(parents: Mapping[int, int | None]) -> dict[int, int]:
         for member in chain:
             roots[member] = root
     return roots
+
+
+def data_flow_levels(vendors: set[int], edges: Edges, max_hops: int = DEFAULT_MAX_HOPS) -> dict[int, int]:
+    """A column per vendor so that data flows left to right: a vendor sits right of those passing it
+    data (longest path, capped at `max_hops` steps, so cycles end too)."""
+    _check_max_hops(max_hops)
+    level = dict.fromkeys(vendors, 0)
+    for _ in range(max_hops):
+        moved = False
+        for a, targets in edges.items():
+            if a not in level:
+                continue
+            for b in targets:
+                if b in level and b != a and level[b] < min(level[a] + 1, max_hops):
+                    level[b] = min(level[a] + 1, max_hops)
+                    moved = True
+        if not moved:
+            break
+    return level

@@ -1,10 +1,15 @@
 """Reads for labs, vendors, engagements and dependencies. Scoping happens here, through `scope`."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
+from vendorrisk.core.charts import Graph, Node
 from vendorrisk.core.scoping import scope
 
+from .choices import EngagementStatus
+from .dirty import MAX_HOPS, edges_near
+from .graph import data_flow_levels, hop_distances, within_hops_many
 from .models import Engagement, Lab, Vendor, VendorDependency
 
 
@@ -45,3 +50,114 @@ def vendor_engagement_counts(*, user, vendor_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["vendor_id"]: r["n"] for r in rows}
+
+
+def vendor_direct_dependencies(vendor: Vendor) -> tuple[list[VendorDependency], list[VendorDependency]]:
+    """The vendor's own edges, data-sharing or not: (what it depends on, who depends on it)."""
+    rows = list(
+        VendorDependency.objects.filter(Q(vendor=vendor) | Q(depends_on=vendor))
+        .select_related("vendor", "depends_on")
+        .order_by("id")
+    )
+    return [d for d in rows if d.vendor_id == vendor.id], [d for d in rows if d.depends_on_id == vendor.id]
+
+
+# --- the data-flow graphs the pages draw (vendors.graph walks them; vendorrisk.core.charts lays them out)
+
+
+def _vendor_node(vendor_id: int, names: dict[int, str], column: int, css: str = "") -> Node:
+    return Node(
+        key=f"v{vendor_id}",
+        label=names.get(vendor_id, f"Vendor {vendor_id}"),
+        column=column,
+        href=reverse("ui:vendor-detail", args=[vendor_id]),
+        css=css,
+    )
+
+
+def vendor_neighbourhood(vendor: Vendor) -> Graph:
+    """Who passes data to the vendor (left, up to 3 hops) and whom it passes data on to (right)."""
+    down = edges_near({vendor.id}, downstream=True)
+    up = edges_near({vendor.id}, downstream=False)
+    down_hops = hop_distances(vendor.id, down, MAX_HOPS)
+    up_hops = hop_distances(vendor.id, up, MAX_HOPS)
+    ids = set(down_hops) | set(up_hops)
+    names = dict(Vendor.objects.filter(id__in=ids).values_list("id", "name"))
+    graph = Graph()
+    graph.add(_vendor_node(vendor.id, names, 3, "node-focus"))
+    for w, hops in up_hops.items():
+        if w != vendor.id:
+            graph.add(_vendor_node(w, names, 3 - hops, "node-upstream"))
+    for w, hops in down_hops.items():
+        if w != vendor.id and w not in up_hops:
+            graph.add(_vendor_node(w, names, 3 + hops, "node-downstream"))
+    for a, targets in down.items():
+        for b in targets:
+            graph.edges.append((f"v{a}", f"v{b}", "edge-data"))
+    seen = {(a, b) for a, targets in down.items() for b in targets}
+    for b, sources in up.items():  # reversed edges: b is depended on by each source
+        for a in sources:
+            if (a, b) not in seen:
+                graph.edges.append((f"v{a}", f"v{b}", "edge-data"))
+    return graph
+
+
+MAX_NETWORK_NODES = 400
+
+
+def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
+    """Labs → their exposing engagements' vendors → the fourth parties those pass data to (≤ 3 hops)."""
+    labs = list(lab_list(user=user).order_by("name", "id"))
+    if lab is not None:
+        labs = [x for x in labs if x.id == lab.id]
+    lab_ids = [x.id for x in labs]
+    engagements = (
+        scope(Engagement.objects.filter(lab_id__in=lab_ids), user)
+        .exclude(status=EngagementStatus.PROPOSED)
+        .filter(Q(status=EngagementStatus.ACTIVE) | Q(data_disposed_on__isnull=True))
+        .values_list("lab_id", "vendor_id", "criticality")
+    )
+    links: dict[tuple[int, int], str] = {}
+    rank = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+    for lab_id, vendor_id, criticality in engagements:
+        old = links.get((lab_id, vendor_id))
+        if old is None or rank[criticality] > rank[old]:
+            links[(lab_id, vendor_id)] = criticality
+    direct = {v for _, v in links}
+    edges = edges_near(direct, downstream=True) if direct else {}
+    reached = within_hops_many(direct, edges, MAX_HOPS)
+    names = dict(Vendor.objects.filter(id__in=reached).values_list("id", "name")) if reached else {}
+    levels = data_flow_levels(reached, edges, MAX_HOPS)
+    graph = Graph()
+    for x in labs:
+        graph.add(
+            Node(
+                key=f"l{x.id}",
+                label=x.name,
+                column=0,
+                href=reverse("ui:lab-detail", args=[x.id]),
+                css="node-lab",
+            )
+        )
+    for w in reached:
+        graph.add(_vendor_node(w, names, 1 + levels[w], "node-direct" if w in direct else "node-fourth"))
+    for (lab_id, vendor_id), criticality in sorted(links.items()):
+        graph.edges.append((f"l{lab_id}", f"v{vendor_id}", f"edge-engagement edge-{criticality}"))
+    for a, targets in sorted(edges.items()):
+        if a not in reached:
+            continue
+        for b in sorted(targets):
+            if b in reached:
+                graph.edges.append((f"v{a}", f"v{b}", "edge-data"))
+    stats = {
+        "labs": len(labs),
+        "vendors": len(direct),
+        "fourth_parties": len(reached - direct),
+        "engagement_links": len(links),
+        "truncated": False,
+    }
+    if len(graph.nodes) > MAX_NETWORK_NODES:
+        keep = dict(sorted(graph.nodes.items(), key=lambda kv: kv[1].column)[:MAX_NETWORK_NODES])
+        graph.nodes = keep
+        stats["truncated"] = True
+    return graph, stats

@@ -13,9 +13,9 @@ from vendorrisk.core.filters import StrictOrderingFilter
 from vendors.selectors import lab_get, vendor_get
 
 from .. import selectors
+from ..choices import BANDS, HHI_BANDS
 from ..models import VendorScore
-
-BANDS = [("low", "low"), ("moderate", "moderate"), ("high", "high"), ("critical", "critical")]
+from ..selectors import lab_concentration_dict, vendor_risk_dict
 
 
 class VendorRiskSerializer(serializers.Serializer):
@@ -30,43 +30,6 @@ class VendorRiskSerializer(serializers.Serializer):
     components = serializers.DictField()
     stale = serializers.BooleanField()
     computed_at = serializers.DateTimeField(allow_null=True)
-
-
-def vendor_risk_dict(
-    user, row: VendorScore | None, *, vendor_id: int, stale: bool, name: str | None = None
-) -> dict:
-    if row is None:
-        data = {
-            "vendor": vendor_id,
-            "score": 0.0,
-            "band": "low",
-            "impact": 0.0,
-            "likelihood": 0.0,
-            "lab_equivalents": 0.0,
-            "labs_exposed": 0,
-            "components": {},
-            "stale": True,
-            "computed_at": None,
-        }
-    else:
-        components, lab_harms, own_views = selectors.cut_to_labs(
-            user, components=row.components, lab_harms=row.lab_harms, own_views=row.own_views
-        )
-        data = {
-            "vendor": vendor_id,
-            "score": float(row.score),
-            "band": row.band,
-            "impact": row.impact,
-            "likelihood": row.likelihood,
-            "lab_equivalents": row.lab_equivalents,
-            "labs_exposed": row.labs_exposed,
-            "components": {**components, "lab_harms": lab_harms, "own_views": own_views},
-            "stale": stale,
-            "computed_at": row.computed_at,
-        }
-    if name is not None:
-        data = {"vendor": vendor_id, "vendor_name": name, **{k: v for k, v in data.items() if k != "vendor"}}
-    return data
 
 
 class HistorySerializer(serializers.Serializer):
@@ -137,9 +100,7 @@ class LabConcentrationSerializer(serializers.Serializer):
     lab = serializers.IntegerField()
     hhi = serializers.FloatField()
     hhi_look_through = serializers.FloatField()
-    band = serializers.ChoiceField(
-        choices=[("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")]
-    )
+    band = serializers.ChoiceField(choices=HHI_BANDS)
     top_vendor = serializers.IntegerField(allow_null=True)
     top_share = serializers.FloatField(allow_null=True)
     effective_providers = serializers.FloatField(allow_null=True)
@@ -148,42 +109,6 @@ class LabConcentrationSerializer(serializers.Serializer):
     vendors = LabViewItemSerializer(many=True)
     stale = serializers.BooleanField()
     computed_at = serializers.DateTimeField(allow_null=True)
-
-
-def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
-    if row is None:
-        return {
-            "lab": lab_id,
-            "hhi": 0.0,
-            "hhi_look_through": 0.0,
-            "band": "unconcentrated",
-            "top_vendor": None,
-            "top_share": None,
-            "effective_providers": None,
-            "single_point_of_failure": None,
-            "groups": [],
-            "vendors": [],
-            "stale": True,
-            "computed_at": None,
-        }
-    return {
-        "lab": lab_id,
-        "hhi": row.hhi,
-        "hhi_look_through": row.hhi_look_through,
-        "band": row.band,
-        "top_vendor": row.top_vendor_id,
-        "top_share": row.top_share,
-        "effective_providers": row.effective_providers,
-        "single_point_of_failure": (
-            {"vendor": row.spof_vendor_id, "share": row.spof_share}
-            if row.spof_vendor_id is not None
-            else None
-        ),
-        "groups": row.groups,
-        "vendors": selectors.lab_vendor_views(lab_id=lab_id),
-        "stale": stale,
-        "computed_at": row.computed_at,
-    }
 
 
 class LabConcentrationView(APIView):

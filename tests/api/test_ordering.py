@@ -168,12 +168,12 @@ def test_the_schema_documents_each_lists_ordering_values_as_an_enum(admin_api):
 # --- the web list pages declare their sorts the same way: {public name: lookup}, nothing cut per lab ----
 
 PAGE_SORTS = [
-    ("/vendors/", "vendorrisk.ui.vendors", "VENDOR_SORTS", "vendors.Vendor"),
-    ("/labs/", "vendorrisk.ui.vendors", "LAB_SORTS", "vendors.Lab"),
-    ("/engagements/", "vendorrisk.ui.engagements", "ENGAGEMENT_SORTS", "vendors.Engagement"),
-    ("/incidents/", "vendorrisk.ui.incidents", "INCIDENT_SORTS", "incidents.Incident"),
-    ("/assessments/", "vendorrisk.ui.assessments", "ASSESSMENT_SORTS", "assessments.Assessment"),
-    ("/findings/", "vendorrisk.ui.assessments", "FINDING_SORTS", "assessments.Finding"),
+    ("/vendors/", "assessments.views.risk", "VENDOR_SORTS", "vendors.Vendor"),
+    ("/labs/", "assessments.views.risk", "LAB_SORTS", "vendors.Lab"),
+    ("/engagements/", "vendors.views", "ENGAGEMENT_SORTS", "vendors.Engagement"),
+    ("/incidents/", "incidents.views", "INCIDENT_SORTS", "incidents.Incident"),
+    ("/assessments/", "assessments.views.assessments", "ASSESSMENT_SORTS", "assessments.Assessment"),
+    ("/findings/", "assessments.views.assessments", "FINDING_SORTS", "assessments.Finding"),
 ]
 # Sorts by a value the page annotates (not a stored field), and why it is not cut per lab.
 PAGE_ANNOTATIONS = {

@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 
 from assessments import scores
-from assessments.api.score_views import lab_concentration_dict
 from assessments.models import LabConcentration, VendorScore
+from assessments.selectors import lab_concentration_dict, score_band_of
 from incidents.impact import incident_impact
+from incidents.selectors import lab_incident_exposure
 from tests import factories as f
-from vendorrisk.ui import charts
-from vendorrisk.ui.reads import lab_incident_exposure
+from vendorrisk.core import charts
 from vendors.models import ScoreMark
 
 from .test_pages import body
@@ -157,7 +157,7 @@ def test_a_labs_open_incident_exposure_agrees_with_the_incident_impact(world, ad
     f.VendorDependencyFactory(vendor=world.vendor_a, depends_on=world.meridian)  # a second, longer path
     old = f.EngagementFactory(lab=world.lab_a, vendor=world.meridian, title="Disposed before", status="ended",
                               end_date="2024-06-01", data_disposed_on="2024-06-02")  # fmt: skip
-    exposure = lab_incident_exposure(world.lab_a)
+    exposure = lab_incident_exposure(lab=world.lab_a)
     impact = incident_impact(world.incident, user=admin_user)
     expected = {
         (e["engagement"], e["path_text"])
@@ -196,7 +196,7 @@ def test_layered_graph_terminates_on_cycles_and_keeps_columns():
 
 def test_heat_map_bins_put_one_in_the_top_cell():
     assert [charts.bin_of(v) for v in (0, 0.19, 0.2, 0.99, 1.0)] == [0, 0, 1, 4, 4]
-    heat = charts.heat_map({(4, 4): 3})
+    heat = charts.heat_map({(4, 4): 3}, band_of=score_band_of)
     top = next(c for c in heat["cells"] if c["count"])
     assert top["impact"] == ("0.8", None) and top["band"] == "critical"
 

@@ -1,16 +1,14 @@
 """Server-side SVG charts: plain geometry computed here, drawn by templates/charts/*.html.
 
-No chart library: the markup carries only attributes and CSS classes (the CSP allows no inline styles
+The charts know no domain: whoever draws a score passes its bands in (`band_of`, `bands`), so this kernel
+module imports no app. No chart library: the markup carries only attributes and CSS classes (the CSP allows no inline styles
 or scripts), every mark has a text alternative (<title>), and each chart has a table beside it.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-
-from assessments import scoring
-from assessments.scores import constants
 
 HEAT_BINS = 5
 
@@ -30,10 +28,14 @@ def bin_bounds(index: int, bins: int = HEAT_BINS) -> tuple[str, str | None]:
     return low, high
 
 
-def heat_map(counts: dict[tuple[int, int], int], bins: int = HEAT_BINS) -> dict:
-    """Cells for a bins×bins grid; `counts` maps (impact bin, likelihood bin) → vendors in it."""
+def heat_map(
+    counts: dict[tuple[int, int], int], *, band_of: Callable[[float], str], bins: int = HEAT_BINS
+) -> dict:
+    """Cells for a bins×bins grid; `counts` maps (impact bin, likelihood bin) → vendors in it.
+
+    `band_of(score)` names the band of a 0–100 score: each cell is coloured by the score at its centre.
+    """
     size, left, top = 56, 56, 8
-    scoring_constants = constants()
     cells = []
     for i in range(bins):
         for j in range(bins):
@@ -49,7 +51,7 @@ def heat_map(counts: dict[tuple[int, int], int], bins: int = HEAT_BINS) -> dict:
                     "cx": left + i * size + size / 2,
                     "cy": top + (bins - 1 - j) * size + size / 2 + 6,
                     "count": counts.get((i, j), 0),
-                    "band": scoring.score_band(risk, scoring_constants),
+                    "band": band_of(risk),
                     "impact": (impact_min, impact_max),
                     "likelihood": (likelihood_min, likelihood_max),
                 }
@@ -75,8 +77,11 @@ def heat_map(counts: dict[tuple[int, int], int], bins: int = HEAT_BINS) -> dict:
 # --- score history line chart ----------------------------------------------------------------------
 
 
-def score_history(points: Sequence[tuple[dt.datetime, float, str]]) -> dict | None:
-    """A 0–100 line over time with the band stripes behind it. `points` oldest first."""
+def score_history(
+    points: Sequence[tuple[dt.datetime, float, str]], *, bands: Sequence[tuple[str, float]]
+) -> dict | None:
+    """A 0–100 line over time with the band stripes behind it. `points` oldest first; `bands` the score
+    bands lowest first, each (name, upper bound), the last one's bound 100."""
     if not points:
         return None
     width, height, left, right, top, bottom = 640, 220, 40, 16, 10, 34
@@ -96,15 +101,14 @@ def score_history(points: Sequence[tuple[dt.datetime, float, str]]) -> dict | No
         {"x": round(x_of(when, k), 1), "y": round(y_of(score), 1), "score": score, "band": band, "when": when}
         for k, (when, score, band) in enumerate(points)
     ]
-    edges = [0, *constants().score_bands, 100]
-    names = ["low", "moderate", "high", "critical"]
+    edges = [0, *(upper for _, upper in bands)]
     stripes = [
         {
-            "band": names[k],
+            "band": name,
             "y": round(y_of(edges[k + 1]), 1),
             "h": round(y_of(edges[k]) - y_of(edges[k + 1]), 1),
         }
-        for k in range(4)
+        for k, (name, _) in enumerate(bands)
     ]
     grid = [{"value": v, "y": round(y_of(v), 1)} for v in (0, 25, 50, 75, 100)]
     return {

@@ -11,15 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments import services as assessment_services
-from assessments.choices import AssessmentStatus, Response
-from assessments.selectors import assessment_list, finding_list
 from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.pages import add_service_errors, listing, require_roles
 from vendorrisk.core.roles import SECURITY_WRITERS, has_role
 
-from .base import add_service_errors, listing, require_roles
-from .filters import AssessmentListFilterSet, FindingListFilterSet
-from .forms import AssessmentCreateForm, EvidenceUploadForm
+from .. import services as assessment_services
+from ..choices import AssessmentStatus, Response
+from ..filters import AssessmentListFilterSet, FindingListFilterSet
+from ..forms import AssessmentCreateForm, EvidenceUploadForm
+from ..selectors import assessment_list, finding_list
 
 ASSESSMENT_SORTS = {
     "vendor": "vendor__name",
@@ -252,18 +252,3 @@ def assessment_evidence_upload(request, pk):
         return assessment_detail(request, pk, evidence_form=form, status=400)
     messages.success(request, f"Evidence “{evidence.original_name}” attached.")
     return redirect("ui:assessment-detail", pk=pk)
-
-
-def current_assessment(assessments, today=None) -> dict | None:
-    """The vendor's current assessment among already-loaded ones (DESIGN §5: completed, valid_until ≥ today,
-    latest completed_at, then the highest id), with the days until it expires; None when there is none."""
-    today = today or timezone.now().date()
-    valid = [
-        a
-        for a in assessments
-        if a.status == AssessmentStatus.COMPLETED and a.valid_until is not None and a.valid_until >= today
-    ]
-    if not valid:
-        return None
-    latest = max(valid, key=lambda a: (a.completed_at, a.id))
-    return {"assessment": latest, "days_left": (latest.valid_until - today).days}

@@ -1,4 +1,6 @@
-"""Engagement pages: the list (with its CSV export), one engagement, the procurement forms, CSV import."""
+"""Vendor pages: engagements (the list with its CSV export, the procurement forms, the CSV import) and
+halting work at a vendor. The pages that show scores or incidents beside vendor data (a vendor, a lab, an
+engagement) are the assessments app's (assessments/views/risk.py): only it may read every app."""
 
 import copy
 import csv
@@ -6,21 +8,21 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from vendorrisk.core.errors import ApplicationError
-from vendorrisk.core.roles import PROCUREMENT_WRITERS, has_role
-from vendors import csv_import
-from vendors import services as vendor_services
-from vendors.selectors import engagement_get, engagement_list, lab_list, vendor_list
+from vendorrisk.core.pages import add_service_errors, listing, require_roles
+from vendorrisk.core.roles import PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
 
-from .base import add_service_errors, listing, require_roles
-from .filters import EngagementListFilterSet
-from .forms import EngagementForm, ImportUploadForm
-from .risk import lab_concentration_view, vendor_score_view
+from . import csv_import
+from . import services as vendor_services
+from .filters import EngagementFilterSet
+from .forms import EngagementForm, ImportUploadForm, WorkChangeForm
+from .selectors import engagement_get, engagement_list, lab_list, vendor_get, vendor_list
 
 ENGAGEMENT_SORTS = {
     "title": "title",
@@ -42,7 +44,7 @@ def _listing(request):
     return listing(
         request,
         engagement_list(user=request.user),
-        filterset_class=EngagementListFilterSet,
+        filterset_class=EngagementFilterSet,
         sorts=ENGAGEMENT_SORTS,
         default_sort="-start_date",
         search_fields=SEARCH,
@@ -76,22 +78,6 @@ def engagement_export(request):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="engagements-{stamp}.csv"'
     return response
-
-
-@login_required
-def engagement_detail(request, pk):
-    engagement = engagement_get(user=request.user, pk=pk)
-    return render(request, "engagements/engagement_detail.html", _affected(request.user, engagement))
-
-
-def _affected(user, engagement) -> dict:
-    """The engagement and the scores it feeds, which show 'recalculating' until the drain has run."""
-    return {
-        "engagement": engagement,
-        "vendor_score": vendor_score_view(user, engagement.vendor, detail=False),
-        "lab_concentration": lab_concentration_view(user, engagement.lab),
-        "may_edit": has_role(user, PROCUREMENT_WRITERS),
-    }
 
 
 def _initial(request) -> dict:
@@ -217,3 +203,53 @@ def _preview(result: csv_import.ImportResult, name: str, digest: str | None) -> 
         "preview_rows": result.rows[:PREVIEW_ROWS],
         "more_rows": max(0, len(result.rows) - PREVIEW_ROWS),
     }
+
+
+# --- halting work at a vendor ----------------------------------------------------------------------
+
+
+def _may_halt(user) -> bool:
+    return has_role(user, SECURITY_WRITERS)
+
+
+def _work_change(request, pk, *, verb: str):
+    vendor = vendor_get(user=request.user, pk=pk)  # 404 first, then the role (403)
+    if not _may_halt(request.user):
+        raise PermissionDenied
+    form = WorkChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("ui:vendor-detail", pk=vendor.pk)
+    data = {"reason": form.cleaned_data["reason"], "lab": form.cleaned_data.get("lab")}
+    try:
+        if verb == "suspend":
+            changed = vendor_services.vendor_suspend(actor=request.user, vendor=vendor, **data)
+            messages.success(
+                request,
+                f"Work halted: {len(changed)} engagement{'s' if len(changed) != 1 else ''} suspended. "
+                "The vendor still holds the data until disposal is confirmed; scores are recalculating.",
+            )
+        else:
+            changed, skipped = vendor_services.vendor_resume(actor=request.user, vendor=vendor, **data)
+            text = f"Work resumed: {len(changed)} engagement{'s' if len(changed) != 1 else ''} active again."
+            if skipped:
+                text += f" {len(skipped)} stay suspended: their data was disposed of."
+            messages.success(request, text)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    return redirect("ui:vendor-detail", pk=vendor.pk)
+
+
+@require_POST
+@login_required
+def vendor_suspend(request, pk):
+    return _work_change(request, pk, verb="suspend")
+
+
+@require_POST
+@login_required
+def vendor_resume(request, pk):
+    return _work_change(request, pk, verb="resume")

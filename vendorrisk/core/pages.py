@@ -1,4 +1,5 @@
-"""Shared pieces of the web views: role checks, filtered/sorted/paginated lists, form errors."""
+"""Shared pieces of the web pages of every app: role checks, filtered/sorted/paginated lists, form errors,
+the browser's date inputs. Imports no app."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -129,3 +130,17 @@ def add_service_errors(form, exc: Exception) -> None:
             target = None
         for error in errors:
             form.add_error(target, error)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)

@@ -1,34 +1,42 @@
-"""Vendor and lab pages: lists, details, the polling score fragments, and halting work at a vendor."""
+"""The pages that show a score beside what it is made of: the vendor and lab lists (sorted and filtered by
+score and concentration), a vendor (with its incidents and assessments), a lab (with its open-incident
+exposure), an engagement (with the scores it feeds), and the polling score panels.
 
-from django.contrib import messages
+They read every app, so they live in the top app; the vendor app keeps the pages that only need vendor data.
+"""
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from assessments.selectors import assessment_list, cut_causes, vendor_score_history
-from incidents.selectors import incident_list
-from vendorrisk.core.errors import ApplicationError
-from vendorrisk.core.roles import SECURITY_WRITERS, has_role
-from vendors import services as vendor_services
+from incidents.selectors import incident_list, lab_incident_exposure
+from vendorrisk.core import charts
+from vendorrisk.core.pages import fragment, listing
+from vendorrisk.core.roles import PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
+from vendors.forms import WorkChangeForm
 from vendors.models import ScoreMark
 from vendors.selectors import (
+    engagement_get,
     engagement_list,
     lab_get,
     lab_list,
+    vendor_direct_dependencies,
     vendor_engagement_counts,
     vendor_get,
     vendor_list,
+    vendor_neighbourhood,
 )
 
-from . import charts
-from .assessments import current_assessment
-from .base import fragment, listing
-from .filters import LabListFilterSet, VendorListFilterSet
-from .forms import WorkChangeForm
-from .reads import lab_incident_exposure, vendor_direct_dependencies, vendor_neighbourhood
-from .risk import lab_concentration_view, vendor_score_view
+from ..filters import LabListFilterSet, VendorListFilterSet
+from ..selectors import (
+    assessment_list,
+    current_assessment,
+    cut_causes,
+    lab_concentration_view,
+    score_bands,
+    vendor_score_history,
+    vendor_score_view,
+)
 
 HISTORY_POINTS = 60
 
@@ -99,7 +107,9 @@ def vendor_detail(request, pk):
         "vendor": vendor,
         "score": score,
         "history": history,
-        "history_chart": charts.score_history([(h.computed_at, float(h.score), h.band) for h in history]),
+        "history_chart": charts.score_history(
+            [(h.computed_at, float(h.score), h.band) for h in history], bands=score_bands()
+        ),
         "engagements": list(engagement_list(user=user).filter(vendor=vendor).order_by("lab__name", "id")),
         "incidents": list(incident_list(user=user).filter(vendor=vendor).order_by("-discovered_at", "-id")),
         "assessments": assessments,
@@ -107,14 +117,10 @@ def vendor_detail(request, pk):
         "depends_on": depends_on,
         "dependents": dependents,
         "graph": graph,
-        "work_form": WorkChangeForm(user=user) if _may_halt(user) else None,
+        "work_form": WorkChangeForm(user=user) if has_role(user, SECURITY_WRITERS) else None,
         "children": list(vendor_list(user=user).filter(parent=vendor).order_by("name")),
     }
     return render(request, "vendors/vendor_detail.html", context)
-
-
-def _may_halt(user) -> bool:
-    return has_role(user, SECURITY_WRITERS)
 
 
 @fragment
@@ -125,49 +131,6 @@ def vendor_score_fragment(request, pk):
     score = vendor_score_view(request.user, vendor, detail=not compact)
     template = "partials/vendor_score_compact.html" if compact else "partials/vendor_score.html"
     return render(request, template, {"vendor": vendor, "score": score})
-
-
-def _work_change(request, pk, *, verb: str):
-    vendor = vendor_get(user=request.user, pk=pk)  # 404 first, then the role (403)
-    if not _may_halt(request.user):
-        raise PermissionDenied
-    form = WorkChangeForm(request.POST, user=request.user)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect("ui:vendor-detail", pk=vendor.pk)
-    data = {"reason": form.cleaned_data["reason"], "lab": form.cleaned_data.get("lab")}
-    try:
-        if verb == "suspend":
-            changed = vendor_services.vendor_suspend(actor=request.user, vendor=vendor, **data)
-            messages.success(
-                request,
-                f"Work halted: {len(changed)} engagement{'s' if len(changed) != 1 else ''} suspended. "
-                "The vendor still holds the data until disposal is confirmed; scores are recalculating.",
-            )
-        else:
-            changed, skipped = vendor_services.vendor_resume(actor=request.user, vendor=vendor, **data)
-            text = f"Work resumed: {len(changed)} engagement{'s' if len(changed) != 1 else ''} active again."
-            if skipped:
-                text += f" {len(skipped)} stay suspended: their data was disposed of."
-            messages.success(request, text)
-    except (ValidationError, ApplicationError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
-    return redirect("ui:vendor-detail", pk=vendor.pk)
-
-
-@require_POST
-@login_required
-def vendor_suspend(request, pk):
-    return _work_change(request, pk, verb="suspend")
-
-
-@require_POST
-@login_required
-def vendor_resume(request, pk):
-    return _work_change(request, pk, verb="resume")
 
 
 # --- labs ------------------------------------------------------------------------------------------
@@ -222,7 +185,7 @@ def lab_detail(request, pk):
         "c": concentration,
         "bars": charts.share_bars(concentration["group_rows"][:15]),
         "engagements": list(engagement_list(user=user).filter(lab=lab).order_by("vendor__name", "id")),
-        "exposure": lab_incident_exposure(lab),
+        "exposure": lab_incident_exposure(lab=lab),
     }
     return render(request, "vendors/lab_detail.html", context)
 
@@ -234,3 +197,22 @@ def lab_concentration_fragment(request, pk):
     compact = request.GET.get("compact") == "1"
     template = "partials/lab_concentration_compact.html" if compact else "partials/lab_concentration.html"
     return render(request, template, {"lab": lab, "c": lab_concentration_view(request.user, lab)})
+
+
+# --- engagements ------------------------------------------------------------------------------------
+
+
+@login_required
+def engagement_detail(request, pk):
+    engagement = engagement_get(user=request.user, pk=pk)
+    return render(request, "engagements/engagement_detail.html", _affected(request.user, engagement))
+
+
+def _affected(user, engagement) -> dict:
+    """The engagement and the scores it feeds, which show 'recalculating' until the drain has run."""
+    return {
+        "engagement": engagement,
+        "vendor_score": vendor_score_view(user, engagement.vendor, detail=False),
+        "lab_concentration": lab_concentration_view(user, engagement.lab),
+        "may_edit": has_role(user, PROCUREMENT_WRITERS),
+    }

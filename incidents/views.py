@@ -9,23 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from incidents import services as incident_services
-from incidents.selectors import (
+from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.pages import add_service_errors, listing, require_roles
+from vendorrisk.core.roles import SECURITY_WRITERS, has_role
+from vendors.selectors import vendor_list
+
+from . import services as incident_services
+from .filters import IncidentFilterSet
+from .forms import IncidentForm, IncidentStatusForm, IncidentUpdateForm
+from .selectors import (
     incident_get,
     incident_impact,
     incident_list,
     incident_update_list,
     lab_response_list,
+    next_deadlines,
     notification_list,
 )
-from vendorrisk.core.errors import ApplicationError
-from vendorrisk.core.roles import SECURITY_WRITERS, has_role
-from vendors.selectors import vendor_list
-
-from .base import add_service_errors, listing, require_roles
-from .filters import IncidentListFilterSet
-from .forms import IncidentForm, IncidentStatusForm, IncidentUpdateForm
-from .reads import next_deadlines
 
 SEVERITY_RANK = Case(
     When(severity="low", then=Value(0)),
@@ -58,13 +58,13 @@ def incident_list_view(request):
     page = listing(
         request,
         queryset,
-        filterset_class=IncidentListFilterSet,
+        filterset_class=IncidentFilterSet,
         sorts=INCIDENT_SORTS,
         default_sort="-discovered_at",
         search_fields=("title", "description", "vendor__name", "external_id"),
     )
     rows = list(page.rows)
-    deadlines = next_deadlines(request.user, [i.id for i in rows])
+    deadlines = next_deadlines(user=request.user, incident_ids=[i.id for i in rows])
     return render(
         request,
         "incidents/incident_list.html",

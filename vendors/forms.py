@@ -1,0 +1,77 @@
+"""Forms of the vendor pages. They collect input; the vendor services validate and write it.
+
+ModelForms run the model's `clean` (the same rules the API enforces through the same services), so field
+messages appear next to their fields; choices of labs and vendors are cut to the user's labs.
+"""
+
+from django import forms
+
+from vendorrisk.core.pages import DateInput
+
+from .choices import DataCategory
+from .csv_import import COLUMNS as ENGAGEMENT_COLUMNS
+from .models import TEXT_MAX, Engagement
+from .selectors import lab_list, vendor_list
+
+
+class EngagementForm(forms.ModelForm):
+    data_categories = forms.MultipleChoiceField(
+        choices=DataCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the vendor holds of the lab's.",
+    )
+
+    class Meta:
+        model = Engagement
+        fields = list(ENGAGEMENT_COLUMNS)  # the same columns as the CSV import and export
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "data_disposed_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "end_date": "Required once the engagement has ended.",
+            "data_disposed_on": "Only on a suspended or ended engagement: the day the vendor confirmed "
+            "return or deletion of the data. Until then the engagement still counts as exposure.",
+            "currency": "ISO 4217, e.g. USD or EUR; required with an annual value.",
+            "substitutability": "How hard it would be to replace this vendor.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = lab_list(user=user).order_by("name")
+        self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
+        self.fields["vendor"].label_from_instance = lambda v: v.name
+        self.fields["currency"].widget.attrs.update({"maxlength": 3, "autocomplete": "off"})
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "").upper()
+
+    def service_data(self) -> dict:
+        """The validated values, as the engagement services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class WorkChangeForm(forms.Form):
+    """Halt or resume work at a vendor (the body of the API's suspend / resume actions)."""
+
+    reason = forms.CharField(
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Written on the vendor's open incidents.",
+    )
+    lab = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All my labs", help_text="Only this lab's engagements."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = lab_list(user=user).order_by("name")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", help_text="UTF-8, comma-separated, with the template's header row."
+    )
