@@ -180,14 +180,14 @@ def finding_delete(*, actor, instance: Finding) -> None:
 
 # --- answering and completing ----------------------------------------------------------------------
 
-import calendar  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from vendors.choices import Criticality  # noqa: E402
+from vendorrisk.core.dates import add_months  # noqa: E402
 from vendors.models import Engagement  # noqa: E402
+from vendors.rules import highest_criticality  # noqa: E402
 
 from .choices import Rating, Response  # noqa: E402
 from .models import Answer  # noqa: E402
@@ -198,13 +198,6 @@ RATING_FLOORS = [
     (Decimal(70), Rating.SATISFACTORY),
     (Decimal(50), Rating.NEEDS_IMPROVEMENT),
 ]
-CRITICALITY_ORDER = [Criticality.LOW, Criticality.MEDIUM, Criticality.HIGH, Criticality.CRITICAL]
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def applicable_questions(questions, responses: dict[int, str]) -> list:
@@ -252,12 +245,8 @@ def rating_for(score: Decimal) -> str:
 def default_valid_until(vendor_id: int, today: date) -> date:
     """From the vendor's highest exposing engagement criticality (configurable months)."""
     months = settings.VENDORRISK_ASSESSMENT_VALIDITY_MONTHS
-    exposing = [
-        e.criticality
-        for e in Engagement.objects.filter(vendor_id=vendor_id).exclude(status="proposed")
-        if e.is_exposing
-    ]
-    highest = max(exposing, key=CRITICALITY_ORDER.index) if exposing else "none"
+    exposing = Engagement.objects.filter(vendor_id=vendor_id).exposing()
+    highest = highest_criticality(exposing.values_list("criticality", flat=True)) or "none"
     return add_months(today, months[highest])
 
 

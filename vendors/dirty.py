@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from .graph import within_hops_many
-from .models import Engagement, ScoreMark, Vendor, VendorDependency
+from .models import Engagement, ScoreMark, Vendor, VendorDependency, vendor_root
 
 logger = logging.getLogger(__name__)
 MAX_HOPS = 3
@@ -67,17 +67,6 @@ def group_members(root_ids: Iterable[int]) -> set[int]:
     return members
 
 
-def root_of(vendor_id: int) -> int:
-    current, seen = vendor_id, set()
-    while current not in seen:
-        seen.add(current)
-        parent = Vendor.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-        if parent is None:
-            return current
-        current = parent
-    return current
-
-
 def mark(
     *, vendors: Iterable[int] = (), labs: Iterable[int] = (), cause: str, cause_lab: int | None = None
 ) -> None:
@@ -120,10 +109,10 @@ def mark_parent_change(
     *, vendor_id: int, old_parent_id: int | None, new_parent_id: int | None, cause: str
 ) -> None:
     """Every lab that reaches any vendor of the old or the new group."""
-    roots = {root_of(vendor_id)}
+    roots = {vendor_root(vendor_id)}
     for parent in (old_parent_id, new_parent_id):
         if parent is not None:
-            roots.add(root_of(parent))
+            roots.add(vendor_root(parent))
     members = group_members(roots) | {vendor_id}
     # Shared fourth parties depend on the groups of the direct vendors that reach them, too.
     mark(vendors=vendors_downstream(members), labs=labs_reaching(members), cause=cause)

@@ -44,3 +44,14 @@ def vendor_engagement_counts(*, user, vendor_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["vendor_id"]: r["n"] for r in rows}
+
+
+def vendor_names(ids) -> dict[int, str]:
+    """Vendor id -> name for these ids: one query, none when there are no ids.
+
+    Vendors are shared knowledge (`Vendor.scope_lab_field` is None), so no user is needed to name them.
+    """
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(Vendor.objects.filter(id__in=ids).values_list("id", "name"))

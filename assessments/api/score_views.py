@@ -14,8 +14,9 @@ from vendors.selectors import lab_get, vendor_get
 
 from .. import selectors
 from ..models import VendorScore
+from ..scoring import HHI_BANDS, SCORE_BANDS, band_choices
 
-BANDS = [("low", "low"), ("moderate", "moderate"), ("high", "high"), ("critical", "critical")]
+BANDS = band_choices(SCORE_BANDS)
 
 
 class VendorRiskSerializer(serializers.Serializer):
@@ -137,9 +138,7 @@ class LabConcentrationSerializer(serializers.Serializer):
     lab = serializers.IntegerField()
     hhi = serializers.FloatField()
     hhi_look_through = serializers.FloatField()
-    band = serializers.ChoiceField(
-        choices=[("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")]
-    )
+    band = serializers.ChoiceField(choices=band_choices(HHI_BANDS))
     top_vendor = serializers.IntegerField(allow_null=True)
     top_share = serializers.FloatField(allow_null=True)
     effective_providers = serializers.FloatField(allow_null=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assessments import scoring
-from assessments.scores import constants
+from assessments.recompute import constants
 
 HEAT_BINS = 5
 
@@ -97,7 +97,7 @@ def score_history(points: Sequence[tuple[dt.datetime, float, str]]) -> dict | No
         for k, (when, score, band) in enumerate(points)
     ]
     edges = [0, *constants().score_bands, 100]
-    names = ["low", "moderate", "high", "critical"]
+    names = scoring.SCORE_BANDS
     stripes = [
         {
             "band": names[k],

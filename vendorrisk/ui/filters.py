@@ -6,20 +6,20 @@ filter the API has works the same here.
 
 import django_filters
 
-from assessments.api.score_views import BANDS
 from assessments.filters import AssessmentFilterSet, FindingFilterSet
 from assessments.models import Assessment
+from assessments.scoring import HHI_BANDS, SCORE_BANDS, band_choices
 from incidents.filters import IncidentFilterSet
 from vendorrisk.filters import scoped_queryset
 from vendors.filters import EngagementFilterSet, LabFilterSet, VendorFilterSet
 
 from .reads import only_overdue
 
-HHI_BANDS = [("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")]
-
 
 class VendorListFilterSet(VendorFilterSet):
-    band = django_filters.MultipleChoiceFilter(field_name="score__band", choices=BANDS, label="Score band")
+    band = django_filters.MultipleChoiceFilter(
+        field_name="score__band", choices=band_choices(SCORE_BANDS), label="Score band"
+    )
     impact_min = django_filters.NumberFilter(
         field_name="score__impact", lookup_expr="gte", label="Impact from"
     )
@@ -39,7 +39,7 @@ class VendorListFilterSet(VendorFilterSet):
 
 class LabListFilterSet(LabFilterSet):
     band = django_filters.MultipleChoiceFilter(
-        field_name="concentration__band", choices=HHI_BANDS, label="HHI band"
+        field_name="concentration__band", choices=band_choices(HHI_BANDS), label="HHI band"
     )
 
     class Meta(LabFilterSet.Meta):

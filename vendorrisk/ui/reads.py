@@ -16,7 +16,9 @@ from vendors.choices import EngagementStatus
 from vendors.dirty import MAX_HOPS, edges_near
 from vendors.graph import shortest_paths
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
+from vendors.rules import highest_criticality, is_exposing
 from vendors.scoping import scope
+from vendors.selectors import vendor_names
 
 from .charts import Graph, Node
 
@@ -62,11 +64,9 @@ def overdue_assessments(user):
 
 
 def exposing_on(engagement: Engagement, day: dt.date) -> bool:
-    """The rule of incidents.impact.exposed_at, on a loaded row: started, not proposed, not yet disposed."""
-    return (
-        engagement.start_date <= day
-        and engagement.status != EngagementStatus.PROPOSED
-        and (engagement.data_disposed_on is None or engagement.data_disposed_on >= day)
+    """`Engagement.objects.exposing_on(day)` on a loaded row."""
+    return is_exposing(
+        engagement.status, engagement.data_disposed_on, start_date=engagement.start_date, on=day
     )
 
 
@@ -91,7 +91,7 @@ def lab_incident_exposure(lab: Lab) -> list[dict]:
         .order_by("-discovered_at", "-id")
     )
     on_paths = {v for incident in incidents for d in direct for v in paths[d].get(incident.vendor_id, ())}
-    names = dict(Vendor.objects.filter(id__in=on_paths).values_list("id", "name")) if on_paths else {}
+    names = vendor_names(on_paths)
     result = []
     for incident in incidents:
         day = reference_date(incident)
@@ -136,7 +136,7 @@ def vendor_neighbourhood(vendor: Vendor) -> Graph:
     down_hops = {w: len(p) - 1 for w, p in shortest_paths(vendor.id, down, MAX_HOPS).items()}
     up_hops = {w: len(p) - 1 for w, p in shortest_paths(vendor.id, up, MAX_HOPS).items()}
     ids = set(down_hops) | set(up_hops)
-    names = dict(Vendor.objects.filter(id__in=ids).values_list("id", "name"))
+    names = vendor_names(ids)
     graph = Graph()
     graph.add(vendor_node(vendor.id, names, 3, "node-focus"))
     for w, hops in up_hops.items():
@@ -194,24 +194,20 @@ def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
     if lab is not None:
         labs = [x for x in labs if x.id == lab.id]
     lab_ids = [x.id for x in labs]
-    engagements = (
-        scope(Engagement.objects.filter(lab_id__in=lab_ids), user)
-        .exclude(status=EngagementStatus.PROPOSED)
-        .filter(Q(status=EngagementStatus.ACTIVE) | Q(data_disposed_on__isnull=True))
-        .values_list("lab_id", "vendor_id", "criticality")
+    engagements = scope(Engagement.objects.filter(lab_id__in=lab_ids).exposing(), user).values_list(
+        "lab_id", "vendor_id", "criticality"
     )
     links: dict[tuple[int, int], str] = {}
-    rank = {"low": 0, "medium": 1, "high": 2, "critical": 3}
     for lab_id, vendor_id, criticality in engagements:
         old = links.get((lab_id, vendor_id))
-        if old is None or rank[criticality] > rank[old]:
+        if old is None or highest_criticality((old, criticality)) != old:
             links[(lab_id, vendor_id)] = criticality
     direct = {v for _, v in links}
     edges = edges_near(direct, downstream=True) if direct else {}
     reached = set(direct)
     for v in direct:
         reached |= set(shortest_paths(v, edges, MAX_HOPS))
-    names = dict(Vendor.objects.filter(id__in=reached).values_list("id", "name")) if reached else {}
+    names = vendor_names(reached)
     levels = data_flow_levels(reached, edges)
     graph = Graph()
     for x in labs:

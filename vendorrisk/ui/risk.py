@@ -6,6 +6,7 @@ from assessments import selectors as score_selectors
 from assessments.api.score_views import lab_concentration_dict
 from assessments.models import VendorScore
 from vendors.models import Engagement, Lab, Vendor
+from vendors.selectors import vendor_names
 
 
 def _plural(n: int, word: str) -> str:
@@ -63,7 +64,7 @@ def vendor_score_view(user, vendor: Vendor, *, detail: bool = True) -> VendorSco
     terms = {t["lab"]: t for t in components.get("labs", [])}
     engagement_ids = {e["engagement"] for t in terms.values() for e in t.get("engagements", [])}
     vendor_ids = incident_vendors | {e["vendor"] for t in terms.values() for e in t.get("engagements", [])}
-    names = dict(Vendor.objects.filter(id__in=vendor_ids).values_list("id", "name")) if vendor_ids else {}
+    names = vendor_names(vendor_ids)
     view.sentence = breakdown_sentence(row, names)
     if not detail:
         return view
@@ -114,7 +115,7 @@ def lab_concentration_view(user, lab: Lab) -> dict:
             vendor_ids.add(data[key])
     if data["single_point_of_failure"]:
         vendor_ids.add(data["single_point_of_failure"]["vendor"])
-    names = dict(Vendor.objects.filter(id__in=vendor_ids).values_list("id", "name")) if vendor_ids else {}
+    names = vendor_names(vendor_ids)
     data["names"] = names
     data["top_vendor_name"] = names.get(data["top_vendor"], "")
     spof = data["single_point_of_failure"]

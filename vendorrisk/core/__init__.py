@@ -1,0 +1,1 @@
+"""The kernel: what every app may import; it imports no app."""
