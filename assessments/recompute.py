@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from vendors.choices import EngagementStatus
-from vendors.dirty import MAX_HOPS, _edges_near
+from vendors.graph_queries import MAX_HOPS, edges_near
 from vendors.models import Engagement, Lab, ScoreMark, Vendor, VendorDependency
 
 from . import scoring
@@ -89,7 +89,7 @@ def _vendors_with_ancestors(ids: set[int]) -> list[scoring.VendorIn]:
 def load_inputs(vendor_ids: Iterable[int], lab_ids: Iterable[int]) -> scoring.ScoringInput:
     """The minimal inputs that the scores of these vendors and labs depend on."""
     vendor_ids, lab_ids = set(vendor_ids), set(lab_ids)
-    upstream = _edges_near(vendor_ids, downstream=False)
+    upstream = edges_near(vendor_ids, downstream=False)
     up_region = set(vendor_ids) | {v for targets in upstream.values() for v in targets}
     engagements = list(
         Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
@@ -106,7 +106,7 @@ def load_inputs(vendor_ids: Iterable[int], lab_ids: Iterable[int]) -> scoring.Sc
     # A vendor's harms need only the paths that end at it (the upstream edges just loaded); its incidents
     # and a lab's look-through need the edges downstream of the vendor and of the lab's direct vendors.
     lab_direct = {row[2] for row in engagements if row[1] in lab_ids}
-    down_edges = _edges_near(lab_direct | vendor_ids, downstream=True)
+    down_edges = edges_near(lab_direct | vendor_ids, downstream=True)
     edges = {(a, b) for a, targets in down_edges.items() for b in targets}
     edges |= {(vendor, depends_on) for depends_on, vendors in upstream.items() for vendor in vendors}
     region = up_region | lab_direct | {v for edge in edges for v in edge}

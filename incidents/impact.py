@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vendors.choices import DataCategory
-from vendors.dirty import MAX_HOPS, edges_near
 from vendors.graph import shortest_paths
+from vendors.graph_queries import MAX_HOPS, edges_near
 from vendors.models import Engagement
 from vendors.scoping import visible_lab_ids
 from vendors.selectors import vendor_names

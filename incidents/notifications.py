@@ -26,7 +26,7 @@ from vendorrisk.core.dates import add_months
 from vendorrisk.roles import Role
 from vendorrisk.services import model_create, model_update
 from vendors.choices import DataCategory, Regime
-from vendors.dirty import vendors_downstream
+from vendors.graph_queries import vendors_downstream
 from vendors.models import Engagement, Lab
 
 from .choices import OPEN_STATUSES, DataExposure

@@ -1,4 +1,6 @@
-"""Dirty marks for the score recompute and the affected sets of DESIGN.md section 3.
+"""Dirty marks for the score recompute, over the affected sets of DESIGN.md section 3.
+
+This module only marks: which vendors and labs a change affects is asked of `vendors.graph_queries`.
 
 Every service that changes a score input calls one of the `mark_*` functions inside its transaction.
 The marks are drained by `assessments.tasks.drain_scores`, requested once after commit.
@@ -9,62 +11,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .graph import within_hops_many
-from .models import Engagement, ScoreMark, Vendor, VendorDependency, vendor_root
+from .graph_queries import group_members, labs_reaching, vendors_downstream, vendors_upstream
+from .models import ScoreMark, vendor_root
 
 logger = logging.getLogger(__name__)
-MAX_HOPS = 3
+# why a string: vendors sits below assessments, so it names the task instead of importing it (the spine
+# issue replaces this with a declared event). The name is pinned with name= on the task.
 DRAIN_TASK = "assessments.tasks.drain_scores"
-
-
-def _edges_near(vendor_ids: set[int], *, downstream: bool, hops: int = MAX_HOPS) -> dict[int, list[int]]:
-    """The data-sharing edges within `hops` of `vendor_ids`, one query per hop."""
-    edges: dict[int, list[int]] = {}
-    frontier, seen = set(vendor_ids), set(vendor_ids)
-    src, dst = ("vendor_id", "depends_on_id") if downstream else ("depends_on_id", "vendor_id")
-    for _ in range(hops):
-        if not frontier:
-            break
-        rows = VendorDependency.objects.filter(shares_data=True, **{f"{src}__in": frontier}).values_list(
-            src, dst
-        )
-        nxt = set()
-        for a, b in rows:
-            edges.setdefault(a, []).append(b)
-            if b not in seen:
-                nxt.add(b)
-        seen |= nxt
-        frontier = nxt
-    return edges
-
-
-# The public name for other apps (the incident blast radius walks the same edges as the marks).
-edges_near = _edges_near
-
-
-def vendors_downstream(vendor_ids: Iterable[int]) -> set[int]:
-    ids = set(vendor_ids)
-    return within_hops_many(ids, _edges_near(ids, downstream=True), MAX_HOPS)
-
-
-def vendors_upstream(vendor_ids: Iterable[int]) -> set[int]:
-    ids = set(vendor_ids)
-    return within_hops_many(ids, _edges_near(ids, downstream=False), MAX_HOPS)
-
-
-def labs_reaching(vendor_ids: Iterable[int]) -> set[int]:
-    """Labs with an engagement at any vendor within 3 hops upstream of these vendors (or at them)."""
-    upstream = vendors_upstream(vendor_ids)
-    return set(Engagement.objects.filter(vendor_id__in=upstream).values_list("lab_id", flat=True).distinct())
-
-
-def group_members(root_ids: Iterable[int]) -> set[int]:
-    """Every vendor whose ultimate parent is one of these roots (the roots included)."""
-    members, frontier = set(root_ids), set(root_ids)
-    while frontier:
-        frontier = set(Vendor.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - members
-        members |= frontier
-    return members
 
 
 def mark(

@@ -13,8 +13,8 @@ from incidents.impact import reference_date
 from incidents.models import Incident, Notification
 from incidents.selectors import notification_list
 from vendors.choices import EngagementStatus
-from vendors.dirty import MAX_HOPS, edges_near
 from vendors.graph import shortest_paths
+from vendors.graph_queries import MAX_HOPS, edges_near
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 from vendors.rules import highest_criticality, is_exposing
 from vendors.scoping import scope
