@@ -55,3 +55,18 @@ def group_members(root_ids: Iterable[int]) -> set[int]:
         frontier = set(Vendor.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - members
         members |= frontier
     return members
+
+
+def parents_up_to_roots(vendor_ids: Iterable[int]) -> dict[int, int | None]:
+    """Vendor id -> parent id for these vendors and every ancestor up to their roots, one query per level.
+
+    The batched form of the parent-chain walk (`vendors.rules.parent_chain` walks one chain); a cycle in
+    bad data ends it, since a vendor already loaded is never asked for again.
+    """
+    parents: dict[int, int | None] = {}
+    frontier = set(vendor_ids)
+    while frontier:
+        rows = list(Vendor.objects.filter(id__in=frontier).values_list("id", "parent_id"))
+        parents.update(rows)
+        frontier = {p for _, p in rows if p is not None and p not in parents}
+    return parents
