@@ -26,6 +26,7 @@ from vendorrisk.core.worker import CeleryWorker
 from vendorrisk.models import User
 from vendors import services as vendor_services
 from vendors.models import Engagement, Lab, ScoreMark, Vendor, VendorDependency
+from vendors.rules import CRITICALITY_ORDER
 
 SCALES = {
     "reference": {
@@ -47,7 +48,7 @@ SCALES = {
 }
 STATUSES = ["proposed", "active", "active", "active", "suspended", "ended"]
 LEVELS = {
-    "criticality": ["low", "medium", "high", "critical"],
+    "criticality": list(CRITICALITY_ORDER),
     "data_sensitivity": ["public", "internal", "confidential", "restricted"],
     "substitutability": ["easy", "moderate", "difficult", "none"],
 }
