@@ -1,5 +1,7 @@
 from django.db import models
 
+from . import scoring
+
 
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -32,5 +34,6 @@ OPEN_FINDING_STATUSES = (FindingStatus.OPEN, FindingStatus.REMEDIATING)
 
 
 # The bands a stored score or concentration is in (the scorer names them; the API and pages offer them).
-BANDS = [("low", "low"), ("moderate", "moderate"), ("high", "high"), ("critical", "critical")]
-HHI_BANDS = [("unconcentrated", "unconcentrated"), ("moderate", "moderate"), ("high", "high")]
+# Choice lists of the bands the scorer exports (the scorer keeps them as plain strings: it is pure).
+BANDS = scoring.band_choices(scoring.SCORE_BANDS)
+HHI_BANDS = scoring.band_choices(scoring.HHI_BANDS)

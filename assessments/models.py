@@ -160,7 +160,7 @@ class Finding(TimeStampedModel):
         return self.title
 
 
-# Stored scores: written only by the recompute (assessments.scores), read by the API and the UI.
+# Stored scores: written only by the recompute (assessments.recompute), read by the API and the UI.
 
 
 class VendorScore(models.Model):

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from vendors.graph import group_roots, hop_distances, reverse
+from vendors.rules import is_exposing
 
 # --- inputs -----------------------------------------------------------------------------------------
 
@@ -105,9 +106,7 @@ DEFAULT_CONSTANTS: dict[str, Any] = {
     "hhi_bands": (1000, 1800),
 }
 
-ENGAGEMENT_STATUSES = ("proposed", "active", "suspended", "ended")
-# Stopping work does not end exposure: the vendor holds the data until disposal is confirmed.
-_STOPPED_STATUSES = frozenset({"suspended", "ended"})
+# Which engagements take part is `vendors.rules.is_exposing` (pure as well): the one exposing rule.
 _FADING_INCIDENT_STATUSES = frozenset({"resolved", "closed"})
 _NO_RATING = "none"
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -262,31 +261,34 @@ def round_score(risk: float) -> float:
     return math.floor(10 * round6(risk) + 0.5) / 10
 
 
+# The band names, lowest first: every filter, serializer and page takes its choices from these.
+SCORE_BANDS = ("low", "moderate", "high", "critical")
+HHI_BANDS = ("unconcentrated", "moderate", "high")
+
+
+def band_choices(bands: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`[(name, name), ...]` for a ChoiceField or a filter."""
+    return [(band, band) for band in bands]
+
+
 def score_band(score: float, constants: Constants = DEFAULT) -> str:
     low, moderate, high = constants.score_bands
     if score < low:
-        return "low"
+        return SCORE_BANDS[0]
     if score < moderate:
-        return "moderate"
+        return SCORE_BANDS[1]
     if score < high:
-        return "high"
-    return "critical"
+        return SCORE_BANDS[2]
+    return SCORE_BANDS[3]
 
 
 def hhi_band(hhi: float, constants: Constants = DEFAULT) -> str:
     unconcentrated, moderate = constants.hhi_bands
     if hhi < unconcentrated:
-        return "unconcentrated"
+        return HHI_BANDS[0]
     if hhi <= moderate:
-        return "moderate"
-    return "high"
-
-
-def is_exposing(status: str, data_disposed_on: date | None) -> bool:
-    """Active, or suspended/ended without confirmed disposal; proposed never exposes."""
-    if status not in ENGAGEMENT_STATUSES:
-        raise ValueError(f"unknown engagement status {status!r}")
-    return status == "active" or (status in _STOPPED_STATUSES and data_disposed_on is None)
+        return HHI_BANDS[1]
+    return HHI_BANDS[2]
 
 
 def engagement_exposure(engagement: EngagementIn, constants: Constants = DEFAULT) -> float:

@@ -6,13 +6,24 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from vendorrisk.core.scoping import scope
-from vendors.models import Engagement, Lab, Vendor
+from vendorrisk.core.scoping import cut_to_scope, scope, visible_lab_ids
+from vendors.models import Engagement, Lab, ScoreMark, Vendor
+from vendors.selectors import vendor_names
 
 from . import scoring
 from .choices import BANDS, OPEN_FINDING_STATUSES, AssessmentStatus
-from .models import Assessment, Evidence, Finding, Question, Questionnaire
-from .scores import constants
+from .models import (
+    Assessment,
+    Evidence,
+    Finding,
+    LabConcentration,
+    Question,
+    Questionnaire,
+    SharedDependency,
+    VendorScore,
+    VendorScoreHistory,
+)
+from .recompute import constants
 
 
 def questionnaire_list(*, user) -> QuerySet[Questionnaire]:
@@ -84,11 +95,6 @@ def current_assessment(assessments, today=None) -> dict | None:
 
 
 # --- stored scores, cut to what the user may see (DESIGN.md section 5) ---------------------------
-
-from vendorrisk.core.scoping import cut_to_scope, visible_lab_ids  # noqa: E402
-from vendors.models import ScoreMark  # noqa: E402
-
-from .models import LabConcentration, SharedDependency, VendorScore, VendorScoreHistory  # noqa: E402
 
 
 def _pending(kind: str, ref: str):
@@ -317,7 +323,7 @@ def vendor_score_view(user, vendor: Vendor, *, detail: bool = True) -> VendorSco
     terms = {t["lab"]: t for t in components.get("labs", [])}
     engagement_ids = {e["engagement"] for t in terms.values() for e in t.get("engagements", [])}
     vendor_ids = incident_vendors | {e["vendor"] for t in terms.values() for e in t.get("engagements", [])}
-    names = dict(Vendor.objects.filter(id__in=vendor_ids).values_list("id", "name")) if vendor_ids else {}
+    names = vendor_names(vendor_ids)
     view.sentence = breakdown_sentence(row, names)
     if not detail:
         return view
@@ -368,7 +374,7 @@ def lab_concentration_view(user, lab: Lab) -> dict:
             vendor_ids.add(data[key])
     if data["single_point_of_failure"]:
         vendor_ids.add(data["single_point_of_failure"]["vendor"])
-    names = dict(Vendor.objects.filter(id__in=vendor_ids).values_list("id", "name")) if vendor_ids else {}
+    names = vendor_names(vendor_ids)
     data["names"] = names
     data["top_vendor_name"] = names.get(data["top_vendor"], "")
     spof = data["single_point_of_failure"]

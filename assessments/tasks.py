@@ -1,10 +1,10 @@
-"""Celery tasks for the score recompute: thin wrappers around assessments.scores."""
+"""Celery tasks for the score recompute: thin wrappers around assessments.recompute."""
 
 import logging
 
 from celery import shared_task
 
-from . import scores, services
+from . import recompute, services
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 )
 def drain_scores() -> dict:
     """Drain the dirty marks (requested after every commit that wrote marks). Idempotent."""
-    results = scores.drain_all()
+    results = recompute.drain_all()
     done = {"drains": len(results), "marks": sum(r.marks for r in results)}
     if results:
         logger.info("Drained %(marks)s score marks in %(drains)s batch(es)", done)
@@ -32,7 +32,7 @@ def sweep_scores() -> dict:
 @shared_task(name="assessments.tasks.mark_time_dependent_scores", acks_late=True, ignore_result=True)
 def mark_time_dependent_scores() -> int:
     """Daily: mark vendors whose incidents faded past 365 days or whose assessment expired."""
-    return scores.mark_time_dependent()
+    return recompute.mark_time_dependent()
 
 
 @shared_task(name="assessments.tasks.send_assessment_reminders", acks_late=True, ignore_result=True)

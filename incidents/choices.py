@@ -1,4 +1,7 @@
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+
+from vendors.choices import Severity
 
 
 class IncidentStatus(models.TextChoices):
@@ -9,7 +12,9 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Lowest (earliest) first; `rank_by` turns either into a sortable database expression.
 STATUS_ORDER = [s.value for s in IncidentStatus]
+SEVERITY_ORDER = [s.value for s in Severity]
 OPEN_STATUSES = (IncidentStatus.REPORTED, IncidentStatus.INVESTIGATING, IncidentStatus.CONTAINED)
 DONE_STATUSES = (IncidentStatus.RESOLVED, IncidentStatus.CLOSED)
 
@@ -60,6 +65,13 @@ class NotificationStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", "Not required"
     OVERDUE = "overdue", "Overdue"
     PENDING = "pending", "Pending"
+
+
+def rank_by(field: str, order: list[str]) -> Case:
+    """`field`'s place in `order` (0 for the first) as an annotation; a value outside `order` ranks null."""
+    return Case(
+        *(When(**{field: value}, then=Value(k)) for k, value in enumerate(order)), output_field=IntegerField()
+    )
 
 
 def status_move_allowed(old: str, new: str) -> bool:

@@ -9,13 +9,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from vendorrisk.core.scoping import visible_lab_ids
 from vendors.choices import DataCategory, EngagementStatus
-from vendors.dirty import MAX_HOPS, edges_near
 from vendors.graph import shortest_paths
-from vendors.models import Engagement, Lab, Vendor
+from vendors.graph_queries import MAX_HOPS, edges_near
+from vendors.models import Engagement, Lab
+from vendors.rules import is_exposing
+from vendors.selectors import vendor_names
 
 from .choices import OPEN_STATUSES
 from .models import Incident
@@ -47,28 +47,10 @@ def paths_to(vendor_id: int) -> dict[int, tuple[int, ...]]:
     return {w: tuple(reversed(p)) for w, p in shortest_paths(vendor_id, upstream, MAX_HOPS).items()}
 
 
-def exposed_at(engagements, day: dt.date):
-    """Filter an engagement queryset to those exposing on `day` (started, not proposed, not yet disposed)."""
-    return (
-        engagements.filter(start_date__lte=day)
-        .exclude(status=EngagementStatus.PROPOSED)
-        .filter(Q(data_disposed_on__isnull=True) | Q(data_disposed_on__gte=day))
-    )
-
-
-def exposing_on(engagement: Engagement, day: dt.date) -> bool:
-    """The rule of `exposed_at`, on a loaded row: started, not proposed, not yet disposed of on `day`."""
-    return (
-        engagement.start_date <= day
-        and engagement.status != EngagementStatus.PROPOSED
-        and (engagement.data_disposed_on is None or engagement.data_disposed_on >= day)
-    )
-
-
 def exposures(incident: Incident) -> list[Exposure]:
     """Every exposed engagement of every lab (unscoped: callers cut it), by lab, then hops, then id."""
     paths = paths_to(incident.vendor_id)
-    engagements = exposed_at(Engagement.objects.filter(vendor_id__in=paths), reference_date(incident))
+    engagements = Engagement.objects.filter(vendor_id__in=paths).exposing_on(reference_date(incident))
     rows = [Exposure(e, paths[e.vendor_id]) for e in engagements.select_related("lab", "vendor")]
     rows.sort(key=lambda x: (x.engagement.lab.name.lower(), x.engagement.lab_id, x.hops, x.engagement.id))
     return rows
@@ -89,7 +71,7 @@ def incident_impact(incident: Incident, *, user) -> dict:
     visible = visible_lab_ids(user)
     shown = [x for x in rows if visible is None or x.engagement.lab_id in visible]
     on_paths = {incident.vendor_id} | {v for x in shown for v in x.path}
-    names = dict(Vendor.objects.filter(id__in=on_paths).values_list("id", "name"))
+    names = vendor_names(on_paths)
 
     labs: list[dict] = []
     for x in shown:
@@ -144,14 +126,16 @@ def lab_exposure(lab: Lab) -> list[dict]:
         .order_by("-discovered_at", "-id")
     )
     on_paths = {v for incident in incidents for d in direct for v in paths[d].get(incident.vendor_id, ())}
-    names = dict(Vendor.objects.filter(id__in=on_paths).values_list("id", "name")) if on_paths else {}
+    names = vendor_names(on_paths)
     result = []
     for incident in incidents:
         day = reference_date(incident)
         rows = []
         for engagement in engagements:
             path = paths[engagement.vendor_id].get(incident.vendor_id)
-            if path is None or not exposing_on(engagement, day):
+            if path is None or not is_exposing(
+                engagement.status, engagement.data_disposed_on, start_date=engagement.start_date, on=day
+            ):
                 continue
             rows.append(
                 {

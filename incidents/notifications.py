@@ -6,7 +6,6 @@ longer applies gets `required=False` and reads as `not_required`. The deadline a
 (`due_times`), so it is tested without a database.
 """
 
-import calendar
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -23,10 +22,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from vendorrisk.core.dates import add_months
 from vendorrisk.core.roles import Role
 from vendorrisk.core.services import model_create, model_update
 from vendors.choices import DataCategory, Regime
-from vendors.dirty import vendors_downstream
+from vendors.graph_queries import vendors_downstream
 from vendors.models import Engagement, Lab
 
 from .choices import OPEN_STATUSES, DataExposure
@@ -77,14 +77,6 @@ SCHEDULE: dict[str, list[tuple[str, str, dt.timedelta | Months | FederalBusiness
 # --- deadline arithmetic (pure) --------------------------------------------------------------------
 
 
-def add_months(value: dt.datetime, months: int) -> dt.datetime:
-    """The same day and time `months` calendar months later (UTC), clamped to the month's last day."""
-    value = value.astimezone(dt.UTC)
-    index = value.month - 1 + months
-    year, month = value.year + index // 12, index % 12 + 1
-    return value.replace(year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1]))
-
-
 @lru_cache(maxsize=64)
 def _us_federal_holidays(year: int) -> frozenset[dt.date]:
     # The public category of the US calendar is the federal holidays, with their observed days.
@@ -108,7 +100,7 @@ def federal_business_day_deadline(start: dt.datetime, n: int) -> dt.datetime:
 
 def _apply(offset, start: dt.datetime) -> dt.datetime:
     if isinstance(offset, Months):
-        return add_months(start, offset.n)
+        return add_months(start.astimezone(dt.UTC), offset.n)  # calendar months in UTC
     if isinstance(offset, FederalBusinessDays):
         return federal_business_day_deadline(start, offset.n)
     return start + offset

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from vendorrisk.core.roles import SECURITY_WRITERS, has_role
 from vendors.selectors import vendor_list
 
 from . import services as incident_services
+from .choices import SEVERITY_ORDER, STATUS_ORDER, rank_by
 from .filters import IncidentFilterSet
 from .forms import IncidentForm, IncidentStatusForm, IncidentUpdateForm
 from .selectors import (
@@ -27,20 +27,8 @@ from .selectors import (
     notification_list,
 )
 
-SEVERITY_RANK = Case(
-    When(severity="low", then=Value(0)),
-    When(severity="medium", then=Value(1)),
-    When(severity="high", then=Value(2)),
-    When(severity="critical", then=Value(3)),
-    output_field=IntegerField(),
-)
-STATUS_RANK = Case(
-    *(
-        When(status=s, then=Value(k))
-        for k, s in enumerate(["reported", "investigating", "contained", "resolved", "closed"])
-    ),
-    output_field=IntegerField(),
-)
+SEVERITY_RANK = rank_by("severity", SEVERITY_ORDER)
+STATUS_RANK = rank_by("status", STATUS_ORDER)
 INCIDENT_SORTS = {
     "title": "title",
     "vendor": "vendor__name",

@@ -17,6 +17,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, Finding, Question, Questionnaire
 from incidents.models import Incident, IncidentUpdate, LabResponse
 from vendorrisk import demo
+from vendorrisk.core.dates import add_months
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 
 pytestmark = pytest.mark.django_db
@@ -230,14 +231,14 @@ def test_completed_state_is_written_by_the_services_at_the_scenario_time():
     assert (completed.score, completed.rating) == (score, rating)
     assert completed.completed_at.date() == timezone.now().date() - timedelta(days=60)
     # The vendor's highest exposing criticality is high: valid for 12 months.
-    assert completed.valid_until == assessment_services.add_months(completed.completed_at.date(), 12)
+    assert completed.valid_until == add_months(completed.completed_at.date(), 12)
 
 
 def test_score_formula_the_demo_relies_on():
     qs = [Question(id=1, weight=1), Question(id=2, weight=2), Question(id=3, weight=1)]
     assert score_of({1: "yes", 2: "partial", 3: "na"}, qs) == (Decimal("66.7"), "needs_improvement")
     assert score_of({1: "yes", 2: "yes", 3: "partial"}, qs)[1] == "strong"  # 87.5
-    assert assessment_services.add_months(date(2025, 8, 31), 6).isoformat() == "2026-02-28"
+    assert add_months(date(2025, 8, 31), 6).isoformat() == "2026-02-28"
 
 
 def test_the_demo_has_no_scoring_or_dates_of_its_own():

@@ -15,23 +15,15 @@ from assessments.selectors import (
     shared_dependency_list,
     vendor_score_list,
 )
-from incidents.choices import OPEN_STATUSES
+from incidents.choices import OPEN_STATUSES, SEVERITY_ORDER, rank_by
 from incidents.selectors import incident_list, next_deadlines
-from vendors.models import Vendor
-from vendors.selectors import engagement_list, lab_list, network_graph, vendor_list
+from vendors.selectors import engagement_list, lab_list, network_graph, vendor_list, vendor_names
 
 from .core import charts
 from .core.pages import fragment
 
 TOP_VENDORS = 10
 PANEL_ROWS = 8
-SEVERITY_ORDER = Case(
-    When(severity="critical", then=Value(0)),
-    When(severity="high", then=Value(1)),
-    When(severity="medium", then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 
 
 def _bins(field: str):
@@ -66,11 +58,13 @@ def home(request):
     name_ids = {c.top_vendor_id for c in labs if c.top_vendor_id} | {
         v for via in shared_via.values() for v in via
     }
-    names = dict(Vendor.objects.filter(id__in=name_ids).values_list("id", "name")) if name_ids else {}
+    names = vendor_names(name_ids)
 
     open_incidents = incident_list(user=user).filter(status__in=OPEN_STATUSES)
     incidents = list(
-        open_incidents.annotate(rank=SEVERITY_ORDER).order_by("rank", "-discovered_at", "-id")[:PANEL_ROWS]
+        open_incidents.annotate(rank=rank_by("severity", SEVERITY_ORDER)).order_by(
+            "-rank", "-discovered_at", "-id"
+        )[:PANEL_ROWS]
     )
     deadlines = next_deadlines(user=user, incident_ids=[i.id for i in incidents])
 

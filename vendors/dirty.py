@@ -1,4 +1,6 @@
-"""Dirty marks for the score recompute and the affected sets of DESIGN.md section 3.
+"""Dirty marks for the score recompute, over the affected sets of DESIGN.md section 3.
+
+This module only marks: which vendors and labs a change affects is asked of `vendors.graph_queries`.
 
 Every service that changes a score input calls one of the `mark_*` functions inside its transaction.
 The marks are drained by `assessments.tasks.drain_scores`, requested once after commit.
@@ -9,73 +11,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .graph import within_hops_many
-from .models import Engagement, ScoreMark, Vendor, VendorDependency
+from .graph_queries import group_members, labs_reaching, vendors_downstream, vendors_upstream
+from .models import ScoreMark, vendor_root
 
 logger = logging.getLogger(__name__)
-MAX_HOPS = 3
+# why a string: vendors sits below assessments, so it names the task instead of importing it (the spine
+# issue replaces this with a declared event). The name is pinned with name= on the task.
 DRAIN_TASK = "assessments.tasks.drain_scores"
-
-
-def _edges_near(vendor_ids: set[int], *, downstream: bool, hops: int = MAX_HOPS) -> dict[int, list[int]]:
-    """The data-sharing edges within `hops` of `vendor_ids`, one query per hop."""
-    edges: dict[int, list[int]] = {}
-    frontier, seen = set(vendor_ids), set(vendor_ids)
-    src, dst = ("vendor_id", "depends_on_id") if downstream else ("depends_on_id", "vendor_id")
-    for _ in range(hops):
-        if not frontier:
-            break
-        rows = VendorDependency.objects.filter(shares_data=True, **{f"{src}__in": frontier}).values_list(
-            src, dst
-        )
-        nxt = set()
-        for a, b in rows:
-            edges.setdefault(a, []).append(b)
-            if b not in seen:
-                nxt.add(b)
-        seen |= nxt
-        frontier = nxt
-    return edges
-
-
-# The public name for other apps (the incident blast radius walks the same edges as the marks).
-edges_near = _edges_near
-
-
-def vendors_downstream(vendor_ids: Iterable[int]) -> set[int]:
-    ids = set(vendor_ids)
-    return within_hops_many(ids, _edges_near(ids, downstream=True), MAX_HOPS)
-
-
-def vendors_upstream(vendor_ids: Iterable[int]) -> set[int]:
-    ids = set(vendor_ids)
-    return within_hops_many(ids, _edges_near(ids, downstream=False), MAX_HOPS)
-
-
-def labs_reaching(vendor_ids: Iterable[int]) -> set[int]:
-    """Labs with an engagement at any vendor within 3 hops upstream of these vendors (or at them)."""
-    upstream = vendors_upstream(vendor_ids)
-    return set(Engagement.objects.filter(vendor_id__in=upstream).values_list("lab_id", flat=True).distinct())
-
-
-def group_members(root_ids: Iterable[int]) -> set[int]:
-    """Every vendor whose ultimate parent is one of these roots (the roots included)."""
-    members, frontier = set(root_ids), set(root_ids)
-    while frontier:
-        frontier = set(Vendor.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - members
-        members |= frontier
-    return members
-
-
-def root_of(vendor_id: int) -> int:
-    current, seen = vendor_id, set()
-    while current not in seen:
-        seen.add(current)
-        parent = Vendor.objects.filter(pk=current).values_list("parent_id", flat=True).first()
-        if parent is None:
-            return current
-        current = parent
-    return current
 
 
 def mark(
@@ -120,10 +62,10 @@ def mark_parent_change(
     *, vendor_id: int, old_parent_id: int | None, new_parent_id: int | None, cause: str
 ) -> None:
     """Every lab that reaches any vendor of the old or the new group."""
-    roots = {root_of(vendor_id)}
+    roots = {vendor_root(vendor_id)}
     for parent in (old_parent_id, new_parent_id):
         if parent is not None:
-            roots.add(root_of(parent))
+            roots.add(vendor_root(parent))
     members = group_members(roots) | {vendor_id}
     # Shared fourth parties depend on the groups of the direct vendors that reach them, too.
     mark(vendors=vendors_downstream(members), labs=labs_reaching(members), cause=cause)

@@ -22,6 +22,7 @@ from .choices import (
     VendorCategory,
     VendorStatus,
 )
+from .rules import is_exposing, parent_chain
 from .validators import ChoiceListValidator, validate_country, validate_currency
 
 NAME_MAX = 200
@@ -114,22 +115,41 @@ class Vendor(TimeStampedModel):
     def _check_parent_cycle(self) -> None:
         if self.pk is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": "A vendor cannot be its own parent."})
-        seen = {self.pk}
-        current = self.parent_id
         parents = dict(Vendor.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
-        while current is not None:
-            if current in seen:
-                raise ValidationError({"parent": "This parent would make a cycle of vendor groups."})
-            seen.add(current)
-            current = parents.get(current)
+        parents[self.pk] = self.parent_id  # the chain as it would be after this save
+        _, cycle = parent_chain(self.pk, parents.get)
+        if cycle:
+            raise ValidationError({"parent": "This parent would make a cycle of vendor groups."})
 
     def root_id(self) -> int:
-        """The ultimate parent (the vendor group's id)."""
-        seen, current = set(), self
-        while current.parent_id is not None and current.parent_id not in seen:
-            seen.add(current.id)
-            current = current.parent
-        return current.id
+        """The ultimate parent (the vendor group's id), from this vendor's parent as it is in memory."""
+        return self.id if self.parent_id is None else vendor_root(self.parent_id)
+
+
+def vendor_root(vendor_id: int) -> int:
+    """The ultimate parent of a vendor (its group's id), one query per step up the chain."""
+    chain, _ = parent_chain(
+        vendor_id, lambda pk: Vendor.objects.filter(pk=pk).values_list("parent_id", flat=True).first()
+    )
+    return chain[-1]
+
+
+class EngagementQuerySet(models.QuerySet):
+    """The exposing rule of `vendors.rules.is_exposing`, as filters."""
+
+    def exposing(self):
+        """Exposing now: active, or suspended/ended without confirmed disposal."""
+        return self.exclude(status=EngagementStatus.PROPOSED).filter(
+            Q(status=EngagementStatus.ACTIVE) | Q(data_disposed_on__isnull=True)
+        )
+
+    def exposing_on(self, day):
+        """Exposing on `day`: started by then, not proposed, data not disposed of before that day."""
+        return (
+            self.filter(start_date__lte=day)
+            .exclude(status=EngagementStatus.PROPOSED)
+            .filter(Q(data_disposed_on__isnull=True) | Q(data_disposed_on__gte=day))
+        )
 
 
 class Engagement(TimeStampedModel):
@@ -159,6 +179,8 @@ class Engagement(TimeStampedModel):
 
     scope_lab_field = "lab"
 
+    objects = EngagementQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["vendor", "status"]), models.Index(fields=["lab", "status"])]
@@ -186,9 +208,7 @@ class Engagement(TimeStampedModel):
 
     @property
     def is_exposing(self) -> bool:
-        if self.status == EngagementStatus.ACTIVE:
-            return True
-        return self.status in EXPOSING_AFTER_STOP and self.data_disposed_on is None
+        return is_exposing(self.status, self.data_disposed_on)
 
     def clean(self) -> None:
         errors = {}

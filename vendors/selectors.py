@@ -7,10 +7,10 @@ from django.urls import reverse
 from vendorrisk.core.charts import Graph, Node
 from vendorrisk.core.scoping import scope
 
-from .choices import EngagementStatus
-from .dirty import MAX_HOPS, edges_near
 from .graph import data_flow_levels, hop_distances, within_hops_many
+from .graph_queries import MAX_HOPS, edges_near
 from .models import Engagement, Lab, Vendor, VendorDependency
+from .rules import highest_criticality
 
 
 def lab_list(*, user) -> QuerySet[Lab]:
@@ -82,7 +82,7 @@ def vendor_neighbourhood(vendor: Vendor) -> Graph:
     down_hops = hop_distances(vendor.id, down, MAX_HOPS)
     up_hops = hop_distances(vendor.id, up, MAX_HOPS)
     ids = set(down_hops) | set(up_hops)
-    names = dict(Vendor.objects.filter(id__in=ids).values_list("id", "name"))
+    names = vendor_names(ids)
     graph = Graph()
     graph.add(_vendor_node(vendor.id, names, 3, "node-focus"))
     for w, hops in up_hops.items():
@@ -111,22 +111,18 @@ def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
     if lab is not None:
         labs = [x for x in labs if x.id == lab.id]
     lab_ids = [x.id for x in labs]
-    engagements = (
-        scope(Engagement.objects.filter(lab_id__in=lab_ids), user)
-        .exclude(status=EngagementStatus.PROPOSED)
-        .filter(Q(status=EngagementStatus.ACTIVE) | Q(data_disposed_on__isnull=True))
-        .values_list("lab_id", "vendor_id", "criticality")
+    engagements = scope(Engagement.objects.filter(lab_id__in=lab_ids).exposing(), user).values_list(
+        "lab_id", "vendor_id", "criticality"
     )
     links: dict[tuple[int, int], str] = {}
-    rank = {"low": 0, "medium": 1, "high": 2, "critical": 3}
     for lab_id, vendor_id, criticality in engagements:
         old = links.get((lab_id, vendor_id))
-        if old is None or rank[criticality] > rank[old]:
+        if old is None or highest_criticality((old, criticality)) != old:
             links[(lab_id, vendor_id)] = criticality
     direct = {v for _, v in links}
     edges = edges_near(direct, downstream=True) if direct else {}
     reached = within_hops_many(direct, edges, MAX_HOPS)
-    names = dict(Vendor.objects.filter(id__in=reached).values_list("id", "name")) if reached else {}
+    names = vendor_names(reached)
     levels = data_flow_levels(reached, edges, MAX_HOPS)
     graph = Graph()
     for x in labs:
@@ -161,3 +157,14 @@ def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
         graph.nodes = keep
         stats["truncated"] = True
     return graph, stats
+
+
+def vendor_names(ids) -> dict[int, str]:
+    """Vendor id -> name for these ids: one query, none when there are no ids.
+
+    Vendors are shared knowledge (`Vendor.scope_lab_field` is None), so no user is needed to name them.
+    """
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(Vendor.objects.filter(id__in=ids).values_list("id", "name"))

@@ -7,7 +7,7 @@ from vendorrisk.core.accounts import check_assignee
 from vendorrisk.core.scoping import scope
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 
-from . import dirty
+from . import dirty, graph_queries
 from .choices import EngagementStatus
 from .models import Engagement, Lab, Vendor, VendorDependency
 
@@ -275,7 +275,7 @@ def engagement_bulk_create(*, actor, rows: list[dict]) -> list[Engagement]:
         by_lab.setdefault(e.lab_id, []).append(e)
     for lab_id, engagements in sorted(by_lab.items()):
         dirty.mark(
-            vendors=dirty.vendors_downstream({e.vendor_id for e in engagements}),
+            vendors=graph_queries.vendors_downstream({e.vendor_id for e in engagements}),
             labs=[lab_id],
             cause=f"{len(engagements)} engagements imported",
             cause_lab=lab_id,

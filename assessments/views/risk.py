@@ -24,6 +24,7 @@ from vendors.selectors import (
     vendor_engagement_counts,
     vendor_get,
     vendor_list,
+    vendor_names,
     vendor_neighbourhood,
 )
 
@@ -162,7 +163,7 @@ def lab_list_view(request):
     rows = list(page.rows)
     concentrations = [getattr(lab, "concentration", None) for lab in rows]
     ids = {i for c in concentrations if c is not None for i in (c.top_vendor_id, c.spof_vendor_id) if i}
-    names = dict(vendor_list(user=request.user).filter(id__in=ids).values_list("id", "name")) if ids else {}
+    names = vendor_names(ids)
     items = [
         {
             "lab": lab,

@@ -34,7 +34,7 @@ from django.utils.text import slugify
 
 from incidents.models import Incident, IncidentUpdate
 from incidents.services import incident_changed
-from vendors import dirty
+from vendors import dirty, graph_queries
 from vendors.models import Engagement, Lab, Vendor
 
 BATCH = 500
@@ -136,24 +136,24 @@ class BulkCreate:
         for lab_id, of_lab in by_lab.items():
             # Counted per lab: the cause is shown to that lab's users only, and says nothing of others.
             dirty.mark(
-                vendors=dirty.vendors_downstream({e.vendor_id for e in of_lab}),
+                vendors=graph_queries.vendors_downstream({e.vendor_id for e in of_lab}),
                 labs=[lab_id],
                 cause=f"{len(of_lab)} engagements created {what}",
                 cause_lab=lab_id,
             )
         if incidents:
             dirty.mark(
-                vendors=dirty.vendors_upstream({i.vendor_id for i in incidents}),
+                vendors=graph_queries.vendors_upstream({i.vendor_id for i in incidents}),
                 cause=f"{len(incidents)} incidents created {what}",
             )
         # Derived rows (notifications) exist only for incidents some lab is exposed to, i.e. whose vendor
         # is reached by a vendor with an engagement. The rest (most of a breach-portal file: new
         # vendors nobody engages) are skipped without the per-incident walk.
-        reached = dirty.vendors_upstream({i.vendor_id for i in incidents}) if incidents else set()
+        reached = graph_queries.vendors_upstream({i.vendor_id for i in incidents}) if incidents else set()
         engaged = set(
             Engagement.objects.filter(vendor_id__in=reached).values_list("vendor_id", flat=True).distinct()
         )
-        exposed_vendors = dirty.vendors_downstream(engaged) if engaged else set()
+        exposed_vendors = graph_queries.vendors_downstream(engaged) if engaged else set()
         for incident in incidents:
             if incident.vendor_id in exposed_vendors:
                 incident_changed(incident)

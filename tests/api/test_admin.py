@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import scores
+from assessments import recompute
 from tests import factories as f
 from vendorrisk.core import events
 from vendors.models import ScoreMark
@@ -37,7 +37,7 @@ def rows(lab_a, engagement_a, engagement_b, viewer_lab_a, settings, tmp_path):
     f.FindingFactory(assessment=answer.assessment, owner=viewer_lab_a)
     f.EvidenceFactory(assessment=answer.assessment, uploaded_by=viewer_lab_a)
     f.ImportJobFactory(file_name="admin-smoke.jsonl")
-    scores.rebuild_all()  # the recompute's own entry point writes every score and history table
+    recompute.rebuild_all()  # the recompute's own entry point writes every score and history table
     ScoreMark.objects.create(kind="vendor", object_id=engagement_a.vendor_id, cause="admin smoke")
     with transaction.atomic():
         event = events.record(

@@ -15,7 +15,7 @@ from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.test import Client
 
-from assessments import scores
+from assessments import recompute
 from incidents.models import Incident, LabResponse, Notification
 from tests import factories as f
 from vendorrisk.core.scoping import OTHER_LAB
@@ -158,7 +158,7 @@ def test_another_labs_csv_import_is_not_a_cause_in_the_vendors_history(world, ad
         for n in range(2)
     ]
     vendor_services.engagement_bulk_create(actor=admin_user, rows=rows)
-    scores.drain_all()
+    recompute.drain_all()
     history = viewer_lab_a_api.get(f"/api/vendors/{world.vendor_a.pk}/risk/history/").json()
     causes = [c["cause"] for h in history for c in h["causes"]]
     assert history and not any("imported" in c for c in causes)

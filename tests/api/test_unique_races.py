@@ -2,7 +2,7 @@
 
 The race is staged by letting the first validation pass (as it does for two writers that check at the
 same moment) while the competing row already exists; the database constraint then refuses the save.
-The real thing, with threads on PostgreSQL, is in tests/services/test_concurrent_writes.py.
+The real thing, with threads on PostgreSQL, is in tests/pipeline/test_concurrent_writes.py.
 """
 
 import contextlib

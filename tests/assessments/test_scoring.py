@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessments.services import applicable_questions, assessment_score, rating_for
+from assessments.questionnaire import applicable_questions, assessment_score, rating_for
 
 from .helpers import answered_and_completed, make_questionnaire, score_of, weighted
 

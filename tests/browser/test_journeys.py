@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments import scores
+from assessments import recompute
 from assessments.models import VendorScore
 from tests.factories import PASSWORD, UserFactory
 from tests.ui.world import build_world
@@ -31,7 +31,7 @@ def world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b):
 def worker_later(monkeypatch):
     """The drain is requested after commit but runs when the test says (as a Celery worker would, later)."""
     monkeypatch.setattr(dirty, "_send_drain", lambda: None)
-    return scores.drain_all
+    return recompute.drain_all
 
 
 def test_sign_in_and_the_dashboard_shows_ranked_vendors_and_charts(page, world, security_all):

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from incidents.notifications import add_months, due_times, federal_business_day_deadline
+from incidents.notifications import due_times, federal_business_day_deadline
+from vendorrisk.core.dates import add_months
 
 from .helpers import at
 

@@ -30,10 +30,10 @@ def test_an_incident_fading_past_365_days_lowers_the_score_through_the_beat_task
     Incident.objects.update(resolved_at=resolved)  # unchanged; only time moves
     from unittest import mock
 
-    from assessments import scores
+    from assessments import recompute
 
     with mock.patch("django.utils.timezone.now", return_value=later):
-        assert scores.mark_time_dependent() == 1  # the drain runs in-process after commit
+        assert recompute.mark_time_dependent() == 1  # the drain runs in-process after commit
     assert VendorScore.objects.get(vendor=m).likelihood == 0.5
     assert VendorScore.objects.get(vendor=m).score == Decimal("67.1")
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from assessments import scores
+from assessments import recompute
 from assessments.models import VendorScore
 from tests.api.base import row_counts
 from vendors.models import Engagement, ScoreMark
@@ -40,7 +40,7 @@ def test_logging_an_engagement_shows_its_scores_recalculating_then_refreshed(
     assert f'hx-get="/vendors/{world.vendor_b.id}/score/?compact=1" hx-trigger="every 2s"' in html
     assert ScoreMark.objects.filter(kind="vendor", object_id=world.vendor_b.id).exists()
 
-    scores.drain_all()  # what the worker does after the commit
+    recompute.drain_all()  # what the worker does after the commit
     fragment = body(client.get(f"/vendors/{world.vendor_b.id}/score/", {"compact": "1"}))
     assert "recalculating" not in fragment and "hx-trigger" not in fragment
     # Lab B's engagement was alone; now Lab A's critical one is there too: 100·(1 − e^−(h_B + 1))·0.75.

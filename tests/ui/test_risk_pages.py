@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from assessments import scores
+from assessments import recompute
 from assessments.models import LabConcentration, VendorScore
 from assessments.selectors import lab_concentration_dict, score_band_of
 from incidents.impact import incident_impact
@@ -24,7 +24,7 @@ def test_the_breakdown_of_the_reference_case_reads_in_plain_words(db, admin_user
             vendor=m, criticality="critical", data_sensitivity="restricted", substitutability="difficult"
         )
     f.IncidentFactory(vendor=m, severity="critical", status="investigating", discovered_at=timezone.now())
-    scores.rebuild_all()
+    recompute.rebuild_all()
     html = body(client_for(admin_user).get(f"/vendors/{m.id}/"))
     assert '<span class="score-big band-text-critical" data-score>87.2</span>' in html
     assert (
@@ -51,7 +51,7 @@ def test_a_stale_score_shows_recalculating_and_the_panel_polls_until_fresh(world
     html = body(client.get("/"))
     assert 'hx-get="/dashboard/ranked-vendors/" hx-trigger="every 2s" hx-swap="outerHTML"' in html
     assert 'Meridian Data</a> <span class="badge recalculating">recalculating</span>' in html
-    scores.drain_all()
+    recompute.drain_all()
     fragment = body(client.get("/dashboard/ranked-vendors/"))
     assert "recalculating" not in fragment and "hx-trigger" not in fragment
 

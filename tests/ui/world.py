@@ -16,7 +16,7 @@ import itertools
 
 from django.utils import timezone
 
-from assessments import scores
+from assessments import recompute
 from tests import factories as f
 
 _serial = itertools.count(1)
@@ -54,7 +54,7 @@ def build_world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b) ->
         title="No subprocessor list",
         due_on=timezone.now().date() - dt.timedelta(days=3),
     )
-    scores.rebuild_all()
+    recompute.rebuild_all()
     return World(
         lab_a=lab_a, lab_b=lab_b, vendor_a=vendor_a, vendor_b=vendor_b, meridian=meridian, pi=pi,
         engagement_a=engagement_a, engagement_b=engagement_b, meridian_a=meridian_a, meridian_b=meridian_b,
@@ -88,4 +88,4 @@ def grow(world: World, n: int) -> None:
         f.FindingFactory(assessment=assessment, due_on=today - dt.timedelta(days=1))
         f.FindingFactory(assessment=world.assessment, due_on=today - dt.timedelta(days=1))
         f.EngagementFactory(lab=world.lab_a, vendor=world.meridian, title=f"More Meridian {k}")
-    scores.rebuild_all()
+    recompute.rebuild_all()

@@ -59,4 +59,4 @@ def due_now(delivery: WebhookDelivery) -> None:
 
 
 # The real-services fixtures (PostgreSQL, Redis, Celery workers) of the pipeline tests.
-from tests.services.conftest import live_broker, own_redis, postgres, start_worker  # noqa: E402, F401
+from tests.pipeline.conftest import live_broker, own_redis, postgres, start_worker  # noqa: E402, F401

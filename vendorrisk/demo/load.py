@@ -7,13 +7,12 @@ from django.db import transaction
 
 from assessments.models import Assessment, Finding
 from incidents.models import Incident, LabResponse
+from vendors.choices import EngagementStatus
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 
 from . import loaders, scenario
 from .upsert import DemoSummary
 from .world import World
-
-ENGAGEMENT_STATUSES = ("proposed", "active", "suspended", "ended")
 
 
 def load_demo(*, password: str, today: date | None = None) -> DemoSummary:
@@ -43,7 +42,7 @@ def world_counts() -> dict:
         "dependencies": VendorDependency.objects.count(),
         "engagements": Engagement.objects.count(),
         "engagements_by_status": {
-            s: Engagement.objects.filter(status=s).count() for s in ENGAGEMENT_STATUSES
+            s: Engagement.objects.filter(status=s).count() for s in EngagementStatus.values
         },
         "incidents": Incident.objects.count(),
         "lab_responses": LabResponse.objects.count(),

@@ -21,7 +21,7 @@ LOGGING = {
     "root": {"handlers": ["null"], "level": "WARNING"},
 }
 
-# Tests run the drain in-process unless a test starts a real worker (tests/services/): the worker
+# Tests run the drain in-process unless a test starts a real worker (tests/pipeline/): the worker
 # process gets TEST_CELERY_EAGER=0 and a REDIS_URL; the suite's own process stays eager.
 from .base import REDIS_URL, env  # noqa: E402
 

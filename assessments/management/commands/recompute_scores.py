@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import scores
+from assessments import recompute
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["all"]:
-            result = scores.rebuild_all()
+            result = recompute.rebuild_all()
             summary = {
                 "vendors": result.vendors,
                 "labs": result.labs,
@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 f"in {result.seconds:.2f} s ({result.history_rows} history rows)."
             )
         else:
-            results = scores.drain_all()
+            results = recompute.drain_all()
             summary = {
                 "drains": len(results),
                 "marks": sum(r.marks for r in results),

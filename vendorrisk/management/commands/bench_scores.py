@@ -9,8 +9,6 @@ import json
 import os
 import platform
 import random
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,12 +19,14 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from assessments import scores
+from assessments import recompute
 from assessments.models import Assessment, Questionnaire, VendorScore
 from incidents.models import Incident
+from vendorrisk.core.worker import CeleryWorker
 from vendorrisk.models import User
 from vendors import services as vendor_services
 from vendors.models import Engagement, Lab, ScoreMark, Vendor, VendorDependency
+from vendors.rules import CRITICALITY_ORDER
 
 SCALES = {
     "reference": {
@@ -48,7 +48,7 @@ SCALES = {
 }
 STATUSES = ["proposed", "active", "active", "active", "suspended", "ended"]
 LEVELS = {
-    "criticality": ["low", "medium", "high", "critical"],
+    "criticality": list(CRITICALITY_ORDER),
     "data_sensitivity": ["public", "internal", "confidential", "restricted"],
     "substitutability": ["easy", "moderate", "difficult", "none"],
 }
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         results["build_s"] = self.timed(lambda: self.build(scale))
         results["raw_read_s"] = min(self.timed(self.raw_read) for _ in range(3))
         self.say(f"raw read {results['raw_read_s']:.2f} s")
-        rebuild = scores.rebuild_all()
+        rebuild = recompute.rebuild_all()
         results["full_rebuild_s"] = round(rebuild.seconds, 3)
         results["rebuild_to_floor"] = round(rebuild.seconds / results["raw_read_s"], 2)
         self.say(f"full rebuild {rebuild.seconds:.2f} s (×{results['rebuild_to_floor']} the floor)")
@@ -252,7 +252,7 @@ class Command(BaseCommand):
             with mock.patch("vendors.dirty._send_drain"):  # measure the drain itself, not the dispatch
                 vendor_services.engagement_update(actor=None, instance=engagement, criticality=new)
             started = time.perf_counter()
-            result = scores.drain()
+            result = recompute.drain()
             timings.append((time.perf_counter() - started) * 1000)
             rows.append(result.vendors + result.labs)
         return {
@@ -276,34 +276,15 @@ class Command(BaseCommand):
             "REDIS_URL": redis_url,
         }
         (Path(settings.BASE_DIR) / "var" / "bench").mkdir(parents=True, exist_ok=True)
-        log = open(Path(settings.BASE_DIR) / "var" / "bench" / "worker.log", "w")  # noqa: SIM115
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "vendorrisk",
-                "worker",
-                "-Q",
-                "default",
-                "--pool",
-                "solo",
-                "-l",
-                "info",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=settings.BASE_DIR,
+        worker = CeleryWorker(
+            env,
+            cwd=Path(settings.BASE_DIR),
+            log_path=Path(settings.BASE_DIR) / "var" / "bench" / "worker.log",
         )
         try:
             app.conf.task_always_eager = False
             app.conf.broker_url = redis_url
-            time.sleep(3)
+            worker.wait_for("ready", 60)
             user, _ = User.objects.get_or_create(username="bench", defaults={"role": "admin"})
             client = Client()
             client.force_login(user)
@@ -322,8 +303,7 @@ class Command(BaseCommand):
                 timings.append((time.perf_counter() - started) * 1000)
             return {"p50": pct(timings, 0.5), "p95": pct(timings, 0.95)}
         finally:
-            worker.terminate()
-            worker.wait(20)
+            worker.stop()
             app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
     def dashboard(self, count) -> dict:
@@ -366,7 +346,7 @@ class Command(BaseCommand):
         ]
         drains = []
         app.conf.task_always_eager = True  # in-process drain after commit, counted below
-        original = scores.drain
+        original = recompute.drain
 
         def counting_drain(**kwargs):
             result = original(**kwargs)
@@ -374,13 +354,13 @@ class Command(BaseCommand):
                 drains.append(result)
             return result
 
-        scores.drain = counting_drain
+        recompute.drain = counting_drain
         try:
             started = time.perf_counter()
             vendor_services.engagement_bulk_create(actor=None, rows=[{**r} for r in rows])
             elapsed = time.perf_counter() - started
         finally:
-            scores.drain = original
+            recompute.drain = original
         assert not ScoreMark.objects.exists()
         assert VendorScore.objects.count() == len(vendor_ids)
         return len(drains), round(elapsed, 3)

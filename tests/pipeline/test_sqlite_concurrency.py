@@ -21,7 +21,7 @@ from django.db import connection
 from knox.models import AuthToken
 
 from tests import factories as f
-from tests.services.conftest import ROOT, free_port
+from tests.pipeline.conftest import ROOT, free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,8 @@ turns those skips into failures (CI sets it).
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from vendorrisk.core.worker import CeleryWorker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,69 +110,24 @@ def own_redis():
     shutil.rmtree(server.dir, ignore_errors=True)
 
 
-class Worker:
-    def __init__(self, broker_url: str, db_name: str, *, beat: bool = False, concurrency: int = 1, env=None):
-        self.log = tempfile.NamedTemporaryFile(prefix="vr-worker-", suffix=".log", delete=False)  # noqa: SIM115
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.test",
-            "TEST_CELERY_EAGER": "0",
-            "REDIS_URL": broker_url,
-            "DATABASE_URL": _database_url(db_name),
-            "SWEEP_SECONDS": "1",
-            **(env or {}),
-        }
-        cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "vendorrisk",
-            "worker",
-            "-Q",
-            "default",
-            "-l",
-            "info",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"w{free_port()}@%h",
-        ]
-        cmd += (
-            ["--pool", "solo"]
-            if concurrency == 1
-            else ["--pool", "prefork", "--concurrency", str(concurrency)]
-        )
-        if beat:
-            cmd += ["-B", "--schedule", self.log.name + ".beat"]
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.wait_for("ready", 60)
-
-    def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
-
-    def wait_for(self, text: str, timeout: float) -> None:
-        deadline = time.time() + timeout
-        while text not in self.output():
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise AssertionError(f"worker never said {text!r}:\n{self.output()[-3000:]}")
-            time.sleep(0.1)
-
-    def kill(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+def launch_worker(
+    broker_url: str, db_name: str, *, beat: bool = False, concurrency: int = 1, env=None
+) -> CeleryWorker:
+    """A worker on the test database and `broker_url` (the shared launcher), once it says it is ready."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vendorrisk.settings.test",
+        "TEST_CELERY_EAGER": "0",
+        "REDIS_URL": broker_url,
+        "DATABASE_URL": _database_url(db_name),
+        "SWEEP_SECONDS": "1",
+        **(env or {}),
+    }
+    worker = CeleryWorker(
+        environment, cwd=ROOT, concurrency=concurrency, name=f"w{free_port()}@%h", beat=beat
+    )
+    worker.wait_for("ready", 60)
+    return worker
 
 
 def _database_url(name: str) -> str:
@@ -186,7 +141,7 @@ def start_worker(postgres):
     workers = []
 
     def start(broker_url, **kwargs):
-        worker = Worker(broker_url, postgres["NAME"], **kwargs)
+        worker = launch_worker(broker_url, postgres["NAME"], **kwargs)
         workers.append(worker)
         return worker
 
