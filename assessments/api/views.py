@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from vendorrisk.api_base import ServiceModelViewSet
@@ -128,6 +129,7 @@ class EvidenceActionsMixin:
         detail=True,
         methods=["get", "post"],
         serializer_class=EvidenceUploadSerializer,
+        parser_classes=[MultiPartParser],
         filter_backends=[],
         pagination_class=None,
     )

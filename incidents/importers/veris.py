@@ -24,6 +24,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from incidents.choices import AttackVector, DataExposure, IncidentStatus
+from vendorrisk import jsonguard
 from vendors.choices import DataCategory, Severity
 from vendors.models import NAME_MAX, TEXT_MAX
 from vendors.validators import COUNTRY_CODES
@@ -195,7 +196,7 @@ def _read_lines(text: str) -> Iterator[SourceRecord]:
         if not line.strip():
             continue
         try:
-            payload = json.loads(line)
+            payload = jsonguard.loads(line)
         except json.JSONDecodeError as exc:
             payload = RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})")
         yield SourceRecord(payload=payload, line=number)
@@ -203,7 +204,7 @@ def _read_lines(text: str) -> Iterator[SourceRecord]:
 
 def _read_document(path: Path, text: str, *, label: str) -> Iterator[SourceRecord]:
     try:
-        payload = json.loads(text)
+        payload = jsonguard.loads(text)
     except json.JSONDecodeError as exc:
         error = RecordError(f"{label} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
         yield SourceRecord(payload=error, record=label)

@@ -177,11 +177,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "vendorrisk.schema.AutoSchema",
     "EXCEPTION_HANDLER": "vendorrisk.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON, depth-checked before parsing; uploads declare multipart on their own action.
+    "DEFAULT_PARSER_CLASSES": ["vendorrisk.jsonguard.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
