@@ -4,6 +4,7 @@ from django.utils import timezone
 from vendorrisk.filters import (
     BooleanFilter,
     DateTimeRangeFilter,
+    FilterSet,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
     scoped_queryset,
@@ -15,7 +16,7 @@ from .choices import OPEN_FINDING_STATUSES, AssessmentStatus, FindingStatus, Rat
 from .models import Assessment, Evidence, Finding, Questionnaire
 
 
-class QuestionnaireFilterSet(django_filters.FilterSet):
+class QuestionnaireFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     source = django_filters.CharFilter(lookup_expr="icontains")
 
@@ -24,7 +25,7 @@ class QuestionnaireFilterSet(django_filters.FilterSet):
         fields = ["name", "version", "source"]
 
 
-class AssessmentFilterSet(django_filters.FilterSet):
+class AssessmentFilterSet(FilterSet):
     vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
     questionnaire = ModelChoiceFilter(queryset=scoped_queryset(Questionnaire))
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
@@ -55,7 +56,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         return qs.filter(**current) if value else qs.exclude(**current)
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
     assessment = ModelChoiceFilter(queryset=scoped_queryset(Assessment))
     vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))
@@ -74,7 +75,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.filter(**overdue) if value else qs.exclude(**overdue)
 
 
-class EvidenceFilterSet(django_filters.FilterSet):
+class EvidenceFilterSet(FilterSet):
     original_name = django_filters.CharFilter(lookup_expr="icontains")
     assessment = ModelChoiceFilter(queryset=scoped_queryset(Assessment))
     vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))

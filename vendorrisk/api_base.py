@@ -2,13 +2,48 @@
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from vendorrisk.bounds import check_date_bounds
 from vendors.scoping import scope, user_visible_users, visible_username
 
 from .roles import ADMIN_ONLY
+
+
+class _DateBounds:
+    """The shared year bound (`vendorrisk.bounds`): out of range, or overflowing on conversion, is a 400."""
+
+    def to_internal_value(self, value):
+        try:
+            result = super().to_internal_value(value)
+            check_date_bounds(result)
+        except OverflowError:
+            self.fail("invalid", format="YYYY-MM-DD")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return result
+
+
+class BoundedDateField(_DateBounds, serializers.DateField):
+    """Every writable date of the API: years 1900–2200."""
+
+
+class BoundedDateTimeField(_DateBounds, serializers.DateTimeField):
+    """Every writable datetime of the API: years 1900–2200 (in UTC too)."""
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's base serializer: model dates and datetimes become the bounded fields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: BoundedDateField,
+        models.DateTimeField: BoundedDateTimeField,
+    }
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -8,18 +8,18 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from vendorrisk.filters import DateTimeRangeFilter, ModelChoiceFilter
+from vendorrisk.filters import DateTimeRangeFilter, FilterSet, IdFilter, ModelChoiceFilter
 from vendors.models import Lab
 from vendors.scoping import visible_lab_ids
 
 from . import accounts, audit
-from .api_base import RelatedNameField, ServiceModelViewSet
+from .api_base import ModelSerializer, RelatedNameField, ServiceModelViewSet
 from .roles import ADMIN_ONLY, AUDIT_READERS, Role
 
 User = get_user_model()
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, max_length=256, trim_whitespace=False)
     labs = serializers.PrimaryKeyRelatedField(many=True, queryset=Lab.objects.all(), required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
@@ -48,7 +48,7 @@ class UserSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(FilterSet):
     username = django_filters.CharFilter(lookup_expr="icontains")
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)
     lab = ModelChoiceFilter(field_name="labs", queryset=Lab.objects.all())
@@ -71,7 +71,7 @@ class UserViewSet(ServiceModelViewSet):
     write_roles = ADMIN_ONLY
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     object_type = serializers.SerializerMethodField()
     action = serializers.SerializerMethodField()
     actor_name = RelatedNameField("actor.username")
@@ -112,12 +112,12 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         return {0: "create", 1: "update", 2: "delete", 3: "access"}.get(obj.action, str(obj.action))
 
 
-class AuditFilterSet(django_filters.FilterSet):
+class AuditFilterSet(FilterSet):
     object_type = django_filters.CharFilter(
         method="filter_object_type", help_text="app_label.model, e.g. vendors.engagement"
     )
-    object_id = django_filters.NumberFilter()
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    object_id = IdFilter()
+    actor = IdFilter(field_name="actor_id")
     action = django_filters.ChoiceFilter(
         choices=[("create", "create"), ("update", "update"), ("delete", "delete")], method="filter_action"
     )

@@ -6,10 +6,12 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from vendorrisk.bounds import MAX_ID, MAX_NUMBER, bound_date_field
 from vendors.scoping import scope
 
 
@@ -22,9 +24,6 @@ def scoped_queryset(model):
         return scope(model.objects.all(), request.user)
 
     return queryset
-
-
-MAX_ID = 2**63 - 1
 
 
 def _check_ids(values) -> None:
@@ -61,6 +60,49 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An integer id (1 … 2^63-1) compared with an id column that is not a foreign key (audit object ids)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """Every FilterSet's base: each filter's form field is range-checked in this one place.
+
+    Dates and datetimes (range halves included) take the shared year bound (`vendorrisk.bounds`); numbers
+    are within ±(2^63-1) (SQLite overflows beyond); a model choice must be one of the id-checked fields
+    above, so an id beyond 64 bits is an invalid choice, never a database error.
+    """
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        for name, field in form_class.base_fields.items():
+            bound_date_field(field)
+            if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+                _bound_number(field)
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, IdChoiceField | IdMultipleChoiceField
+            ):
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{name}: use vendorrisk.filters.ModelChoiceFilter or "
+                    "ModelMultipleChoiceFilter, which check the id's range before querying."
+                )
+        return form_class
+
+
+def _bound_number(field) -> None:
+    present = {type(v) for v in field.validators}
+    if MinValueValidator not in present:
+        field.validators.append(MinValueValidator(-MAX_NUMBER))
+    if MaxValueValidator not in present:
+        field.validators.append(MaxValueValidator(MAX_NUMBER))
+
+
 class StrictNullBooleanField(forms.NullBooleanField):
     """true/false (or 1/0, yes/no); anything else is an error, not a silently ignored filter."""
 
@@ -85,11 +127,17 @@ class BooleanFilter(django_filters.BooleanFilter):
 
 
 class UTCIsoDateTimeRangeField(django_filters.fields.IsoDateTimeRangeField):
-    """ISO datetimes with any UTC offset, compared in UTC (PostgreSQL rejects offsets beyond ±15:59)."""
+    """ISO datetimes with any UTC offset, compared in UTC (PostgreSQL rejects offsets beyond ±15:59).
+
+    Each half carries the year bound (FilterSet below), so the conversion cannot overflow.
+    """
 
     def compress(self, data_list):
         if data_list:
-            data_list = [value.astimezone(UTC) if value is not None else None for value in data_list]
+            try:
+                data_list = [value.astimezone(UTC) if value is not None else None for value in data_list]
+            except OverflowError:
+                raise ValidationError("Enter a valid date/time.", code="invalid")
         return super().compress(data_list)
 
 

@@ -5,7 +5,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from vendorrisk.api_base import (
+    BoundedDateField,
     ChoiceListField,
+    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
     VisibleUserField,
     VisibleUsernameField,
@@ -21,7 +23,7 @@ class QuestionConditionSerializer(serializers.Serializer):
     responses = ChoiceListField(Response.choices, allow_empty=False, required=True)
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     condition = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,7 +46,7 @@ class QuestionWriteSerializer(serializers.Serializer):
     condition = QuestionConditionSerializer(required=False, allow_null=True)
 
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionWriteSerializer(many=True, required=False, write_only=True, max_length=2000)
     question_count = serializers.SerializerMethodField()
 
@@ -76,7 +78,7 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
         return data
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     questionnaire = ScopedPrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
@@ -119,7 +121,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return value
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     assessment = ScopedPrimaryKeyRelatedField(queryset=Assessment.objects.all())
     vendor = serializers.IntegerField(source="assessment.vendor_id", read_only=True)
     vendor_name = serializers.CharField(source="assessment.vendor.name", read_only=True)
@@ -157,10 +159,10 @@ class AnswersPutSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    valid_until = serializers.DateField(required=False, help_text="Defaults from the vendor's criticality.")
+    valid_until = BoundedDateField(required=False, help_text="Defaults from the vendor's criticality.")
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     """An uploaded document's metadata; the file itself is fetched from `download_url`."""
 
     uploaded_by_name = VisibleUsernameField("uploaded_by")
@@ -206,7 +208,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
         help_text="PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), plain text (.txt) or CSV (.csv); "
         "the type is checked by content and must match the extension.",
     )
-    expires_on = serializers.DateField(
+    expires_on = BoundedDateField(
         required=False,
         allow_null=True,
         help_text="When the document stops being valid (e.g. a SOC 2 report).",

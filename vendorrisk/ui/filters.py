@@ -10,7 +10,7 @@ from assessments.api.score_views import BANDS
 from assessments.filters import AssessmentFilterSet, FindingFilterSet
 from assessments.models import Assessment
 from incidents.filters import IncidentFilterSet
-from vendorrisk.filters import scoped_queryset
+from vendorrisk.filters import ModelChoiceFilter, scoped_queryset
 from vendors.filters import EngagementFilterSet, LabFilterSet, VendorFilterSet
 
 from .reads import only_overdue
@@ -68,4 +68,4 @@ def _assessments(request):
 
 
 class FindingListFilterSet(FindingFilterSet):
-    assessment = django_filters.ModelChoiceFilter(queryset=_assessments)
+    assessment = ModelChoiceFilter(queryset=_assessments)

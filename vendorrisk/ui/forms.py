@@ -8,6 +8,7 @@ from django import forms
 
 from incidents.choices import STATUS_ORDER, IncidentStatus, status_move_allowed
 from incidents.models import Incident
+from vendorrisk.bounds import BoundedDatesFormMixin
 from vendors.choices import DataCategory
 from vendors.csv_import import COLUMNS as ENGAGEMENT_COLUMNS
 from vendors.models import TEXT_MAX, Engagement
@@ -21,7 +22,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
     data_categories = forms.MultipleChoiceField(
         choices=DataCategory.choices,
         required=False,
@@ -68,7 +69,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(BoundedDatesFormMixin, forms.ModelForm):
     data_categories_exposed = forms.MultipleChoiceField(
         choices=DataCategory.choices,
         required=False,
@@ -119,7 +120,7 @@ class IncidentForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class WorkChangeForm(forms.Form):
+class WorkChangeForm(BoundedDatesFormMixin, forms.Form):
     """Halt or resume work at a vendor (the body of the API's suspend / resume actions)."""
 
     reason = forms.CharField(
@@ -136,13 +137,13 @@ class WorkChangeForm(forms.Form):
         self.fields["lab"].queryset = lab_list(user=user).order_by("name")
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(BoundedDatesFormMixin, forms.Form):
     file = forms.FileField(
         label="CSV file", help_text="UTF-8, comma-separated, with the template's header row."
     )
 
 
-class IncidentStatusForm(forms.Form):
+class IncidentStatusForm(BoundedDatesFormMixin, forms.Form):
     status = forms.ChoiceField(choices=())
     note = forms.CharField(
         required=False,
@@ -164,13 +165,13 @@ class IncidentStatusForm(forms.Form):
         return any(v != current and status_move_allowed(current, v) for v in STATUS_ORDER)
 
 
-class IncidentUpdateForm(forms.Form):
+class IncidentUpdateForm(BoundedDatesFormMixin, forms.Form):
     body = forms.CharField(
         label="Update", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), strip=True
     )
 
 
-class AssessmentCreateForm(forms.Form):
+class AssessmentCreateForm(BoundedDatesFormMixin, forms.Form):
     """Start an assessment of a vendor against a questionnaire (the service validates and writes it)."""
 
     vendor = forms.ModelChoiceField(queryset=None)
@@ -185,6 +186,6 @@ class AssessmentCreateForm(forms.Form):
         self.fields["questionnaire"].queryset = questionnaire_list(user=user)
 
 
-class EvidenceUploadForm(forms.Form):
+class EvidenceUploadForm(BoundedDatesFormMixin, forms.Form):
     file = forms.FileField(help_text="PDF, image, Office document or plain text; checked by its content.")
     expires_on = forms.DateField(required=False, widget=DateInput(), help_text="When the document lapses.")

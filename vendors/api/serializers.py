@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from vendorrisk.api_base import (
     ChoiceListField,
+    ModelSerializer,
     RelatedNameField,
     ScopedPrimaryKeyRelatedField,
     VisibleUserField,
@@ -12,7 +13,7 @@ from ..choices import DataCategory, Regime
 from ..models import TEXT_MAX, Engagement, Lab, Vendor, VendorDependency
 
 
-class LabSerializer(serializers.ModelSerializer):
+class LabSerializer(ModelSerializer):
     regimes = ChoiceListField(Regime.choices)
 
     class Meta:
@@ -21,7 +22,7 @@ class LabSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug"]
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(ModelSerializer):
     parent = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, required=False)
     parent_name = RelatedNameField("parent.name")
 
@@ -45,7 +46,7 @@ class VendorSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug"]
 
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
@@ -83,7 +84,7 @@ class EngagementSerializer(serializers.ModelSerializer):
         ]
 
 
-class VendorDependencySerializer(serializers.ModelSerializer):
+class VendorDependencySerializer(ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     depends_on = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)

@@ -1,0 +1,56 @@
+"""One bound for every date and datetime a user enters, and for every id or number a filter takes.
+
+Years outside MIN_YEAR..MAX_YEAR are typing errors (or probes): 9999-12-31T23:59:59Z overflows the
+deadline arithmetic, and year 1 with a +14:00 offset overflows the conversion to UTC. The API's fields
+(`vendorrisk.api_base`), the web forms (`BoundedDatesFormMixin`) and the filters (`vendorrisk.filters`)
+all call `check_date_bounds`, so the rule and its message are the same everywhere.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+DATE_BOUNDS_MESSAGE = f"Enter a date between the years {MIN_YEAR} and {MAX_YEAR}."
+
+MAX_ID = 2**63 - 1  # ids are 64-bit on every backend (BigAutoField)
+MAX_NUMBER = 2**63 - 1  # any other integer a filter compares with a column
+
+
+def check_date_bounds(value) -> None:
+    """Raise ValidationError unless `value` (a date or datetime, naive or aware) lies in the bounded years.
+
+    The year is checked as written and, for an aware datetime, in UTC too (when the first check passes,
+    the conversion cannot overflow).
+    """
+    if value is None:
+        return
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(DATE_BOUNDS_MESSAGE, code="date_out_of_range")
+    aware = isinstance(value, dt.datetime) and value.tzinfo is not None
+    if aware and not MIN_YEAR <= value.astimezone(dt.UTC).year <= MAX_YEAR:
+        raise ValidationError(DATE_BOUNDS_MESSAGE, code="date_out_of_range")
+
+
+class BoundedDatesFormMixin:
+    """A form whose every date and datetime field (split and range ones too) checks the bounded years."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            bound_date_field(field)
+
+
+def bound_date_field(field) -> None:
+    """Attach the year bound to a form field (idempotent); a date range's two halves each get it."""
+    targets = [field]
+    if isinstance(field, forms.MultiValueField):
+        targets += list(field.fields)
+    for target in targets:
+        if (
+            isinstance(target, forms.DateField | forms.DateTimeField)
+            and check_date_bounds not in target.validators
+        ):
+            target.validators.append(check_date_bounds)
