@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from vendorrisk.bounds import check_date_bounds
+from vendorrisk.bounds import check_date_bounds, check_strict_url, safe_uri
 from vendors.scoping import scope, user_visible_users, visible_username
 
 from .roles import ADMIN_ONLY
@@ -36,13 +36,29 @@ class BoundedDateTimeField(_DateBounds, serializers.DateTimeField):
     """Every writable datetime of the API: years 1900–2200 (in UTC too)."""
 
 
+class StrictURLField(serializers.URLField):
+    """A URL of RFC 3986 characters only (the schema's `uri` format); a stored one is sent percent-encoded."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            check_strict_url(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return value
+
+    def to_representation(self, value):
+        return safe_uri(super().to_representation(value))
+
+
 class ModelSerializer(serializers.ModelSerializer):
-    """The API's base serializer: model dates and datetimes become the bounded fields."""
+    """The API's base serializer: model dates and datetimes become the bounded fields, URLs strict ones."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: BoundedDateField,
         models.DateTimeField: BoundedDateTimeField,
+        models.URLField: StrictURLField,
     }
 
 

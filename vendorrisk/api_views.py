@@ -131,7 +131,7 @@ class AuditFilterSet(FilterSet):
         app_label, _, model = value.lower().partition(".")
         return qs.filter(content_type__app_label=app_label, content_type__model=model)
 
-    def filter_action(self, qs, name, value):
+    def filter_action(self, qs, name, value: str):
         return qs.filter(action={"create": 0, "update": 1, "delete": 2}[value])
 
 

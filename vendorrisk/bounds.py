@@ -7,6 +7,8 @@ all call `check_date_bounds`, so the rule and its message are the same everywher
 """
 
 import datetime as dt
+import re
+from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +19,27 @@ DATE_BOUNDS_MESSAGE = f"Enter a date between the years {MIN_YEAR} and {MAX_YEAR}
 
 MAX_ID = 2**63 - 1  # ids are 64-bit on every backend (BigAutoField)
 MAX_NUMBER = 2**63 - 1  # any other integer a filter compares with a column
+
+
+# RFC 3986 characters (unreserved, reserved and "%"): what a `uri` in the OpenAPI schema may hold.
+URI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+_URI = re.compile(r"(?:[A-Za-z0-9" + re.escape(URI_SAFE.replace("%", "")) + r"]|%[0-9A-Fa-f]{2})+\Z")
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+URL_MESSAGE = (
+    'Enter a URL of RFC 3986 characters only: percent-encode spaces, quotes, "<", ">" and non-ASCII '
+    "characters (an international host as xn--…)."
+)
+
+
+def check_strict_url(value) -> None:
+    """Raise ValidationError if a (non-empty) URL holds characters a URI may not: `"<>`, spaces, non-ASCII."""
+    if value and not _URI.match(value):
+        raise ValidationError(URL_MESSAGE, code="invalid_uri")
+
+
+def safe_uri(value: str) -> str:
+    """A stored URL as a valid URI: characters RFC 3986 does not allow are percent-encoded."""
+    return _STRAY_PERCENT.sub("%25", quote(value, safe=URI_SAFE)) if value else value
 
 
 def check_date_bounds(value) -> None:
@@ -35,7 +58,8 @@ def check_date_bounds(value) -> None:
 
 
 class BoundedDatesFormMixin:
-    """A form whose every date and datetime field (split and range ones too) checks the bounded years."""
+    """A form whose every date and datetime field (range halves too) checks the bounded years, and whose
+    URL fields take RFC 3986 characters only."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

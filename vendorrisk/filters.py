@@ -7,7 +7,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -50,16 +52,22 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
         return super().clean(value)
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+@extend_schema_field(ID_SCHEMA)
 class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Ids outside the 64-bit range are an invalid choice (a 400), not a database error."""
 
     field_class = IdMultipleChoiceField
 
 
+@extend_schema_field(ID_SCHEMA)
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
 
 
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """An integer id (1 … 2^63-1) compared with an id column that is not a foreign key (audit object ids)."""
 
@@ -71,6 +79,13 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER})
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: `version=0.5` is a 400, not a silently widened comparison."""
+
+    field_class = forms.IntegerField
+
+
 class FilterSet(django_filters.FilterSet):
     """Every FilterSet's base: each filter's form field is range-checked in this one place.
 
@@ -78,6 +93,13 @@ class FilterSet(django_filters.FilterSet):
     are within ±(2^63-1) (SQLite overflows beyond); a model choice must be one of the id-checked fields
     above, so an id beyond 64 bits is an invalid choice, never a database error.
     """
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.NumberFilter and isinstance(field, models.IntegerField):
+            filter_class = IntegerFilter
+        return filter_class, params
 
     def get_form_class(self):
         form_class = super().get_form_class()

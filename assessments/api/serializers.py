@@ -45,6 +45,13 @@ class QuestionWriteSerializer(serializers.Serializer):
     )
     condition = QuestionConditionSerializer(required=False, allow_null=True)
 
+    def validate(self, attrs):
+        # A PATCH is partial for the questionnaire, not for its questions: each is written whole.
+        missing = {name: ["This field is required."] for name in ("code", "text") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
 
 class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionWriteSerializer(many=True, required=False, write_only=True, max_length=2000)

@@ -225,6 +225,14 @@ class AssessmentViewSet(EvidenceActionsMixin, AssessmentActionsMixin, ServiceMod
     delete_service = services.assessment_delete
     write_roles = SECURITY_WRITERS
 
+    @property
+    def allowed_methods(self):
+        # The detail route binds PUT to `update` (refused below): its Allow header must not offer it.
+        methods = super().allowed_methods
+        if (getattr(self, "action_map", None) or {}).get("put") == "update":
+            methods = [m for m in methods if m != "PUT"]
+        return methods
+
     @extend_schema(exclude=True)
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
