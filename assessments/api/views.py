@@ -178,9 +178,14 @@ class EvidenceActionsMixin:
     @extend_schema(
         parameters=[EVIDENCE_ID],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            # One entry per type an upload may have (its sniffed type is sent), and the generic one.
+            (200, media_type): OpenApiResponse(
                 OpenApiTypes.BINARY,
                 description="The file, as an attachment under its original name, with its sniffed type.",
+            )
+            for media_type in sorted(
+                {kind.content_type for kind in services.EVIDENCE_TYPES.values()}
+                | {"application/octet-stream"}
             )
         },
     )
