@@ -1,5 +1,6 @@
 """Base classes for the thin API layer: viewsets read through selectors and write through services."""
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -51,7 +52,35 @@ class StrictURLField(serializers.URLField):
         return safe_uri(super().to_representation(value))
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class StrictTypesMixin:
+    """A text field takes a JSON string: 0 or true for `description` is a 400, not silently "0"/"True";
+    a typed field (date, number, choice) sent as "" is a 400 too, multipart included (DRF would drop it)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for field in self._writable_fields:
+                if field.field_name not in data or data[field.field_name] is None:
+                    continue
+                value = data[field.field_name]
+                if isinstance(field, serializers.CharField) and not isinstance(value, str):
+                    errors[field.field_name] = ["Not a valid string."]
+                elif (
+                    value == ""  # a form field's "" is not "left out"
+                    and not isinstance(field, serializers.CharField | serializers.FileField)
+                    and not getattr(field, "allow_blank", False)
+                ):
+                    errors[field.field_name] = ["This field may not be blank."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class Serializer(StrictTypesMixin, serializers.Serializer):
+    """The base of the API's plain input serializers."""
+
+
+class ModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """The API's base serializer: model dates and datetimes become the bounded fields, URLs strict ones."""
 
     serializer_field_mapping = {

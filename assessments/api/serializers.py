@@ -9,6 +9,7 @@ from vendorrisk.api_base import (
     ChoiceListField,
     ModelSerializer,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     VisibleUserField,
     VisibleUsernameField,
 )
@@ -18,7 +19,7 @@ from ..choices import AssessmentStatus, Rating, Response
 from ..models import Assessment, Evidence, Finding, Question, Questionnaire
 
 
-class QuestionConditionSerializer(serializers.Serializer):
+class QuestionConditionSerializer(Serializer):
     question = serializers.CharField(max_length=50, help_text="The code of an earlier question.")
     responses = ChoiceListField(Response.choices, allow_empty=False, required=True)
 
@@ -36,7 +37,7 @@ class QuestionSerializer(ModelSerializer):
         return {"question": obj.condition_question.code, "responses": obj.condition_responses}
 
 
-class QuestionWriteSerializer(serializers.Serializer):
+class QuestionWriteSerializer(Serializer):
     code = serializers.CharField(max_length=50)
     domain = serializers.CharField(max_length=200, required=False, allow_blank=True)
     text = serializers.CharField(max_length=10_000)
@@ -154,18 +155,18 @@ class FindingSerializer(ModelSerializer):
         ]
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(Serializer):
     question = serializers.IntegerField(min_value=1, max_value=2**62)
     response = serializers.ChoiceField(choices=Response.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
     code = serializers.CharField(read_only=True, source="question_code")
 
 
-class AnswersPutSerializer(serializers.Serializer):
+class AnswersPutSerializer(Serializer):
     """PUT body: the list itself (top-level JSON array)."""
 
 
-class CompleteSerializer(serializers.Serializer):
+class CompleteSerializer(Serializer):
     valid_until = BoundedDateField(required=False, help_text="Defaults from the vendor's criticality.")
 
 
@@ -206,7 +207,7 @@ class EvidenceSerializer(ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(Serializer):
     """multipart/form-data: the document and, optionally, the date it stops being valid."""
 
     file = serializers.FileField(

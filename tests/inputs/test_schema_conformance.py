@@ -108,3 +108,77 @@ def test_a_question_without_text_is_refused_in_a_patch_too(admin_api):
 
     assert response.status_code == 400
     assert "text" in str(response.json()["questions"])
+
+
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        ("/api/incidents/", "occurred_at_before"),
+        ("/api/engagements/", "start_date_before"),
+        ("/api/audit/", "actor"),
+        ("/api/incidents/", "vendor"),
+        ("/api/questionnaires/", "version"),
+    ],
+)
+def test_a_typed_filter_given_blank_is_a_400_in_the_api(admin_api, url, param):
+    response = admin_api.get(url, {param: ""})
+
+    assert response.status_code == 400
+    assert param in response.json()
+
+
+def test_a_text_filter_given_blank_is_no_filter(admin_api, lab_a):
+    response = admin_api.get("/api/incidents/", {"title": ""})
+
+    assert response.status_code == 200
+
+
+def test_the_web_list_still_takes_blank_filters(client, security_all):
+    client.force_login(security_all)
+
+    response = client.get("/incidents/", {"discovered_at_after": "", "occurred_at_before": "", "vendor": ""})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, payload, field",
+    [
+        ("/api/questionnaires/", {"name": "Q strict", "description": 0, "questions": []}, "description"),
+        ("/api/labs/", {"name": 12345}, "name"),
+    ],
+)
+def test_a_number_for_a_text_field_is_a_400_naming_it(admin_api, url, payload, field):
+    response = admin_api.post(url, payload, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_a_number_for_the_suspend_reason_is_a_400(admin_api, vendor_a, engagement_a):
+    response = admin_api.post(f"/api/vendors/{vendor_a.id}/suspend/", {"reason": 0}, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.json()
+
+
+@pytest.mark.parametrize("value", ["null", "maybe"])
+def test_a_boolean_filter_from_the_model_refuses_what_is_not_true_or_false(admin_api, value):
+    response = admin_api.get("/api/users/", {"is_active": value})
+
+    assert response.status_code == 400
+    assert "is_active" in response.json()
+
+
+def test_a_blank_date_in_a_multipart_upload_is_a_400(security_api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assessment = f.AssessmentFactory()
+    upload = SimpleUploadedFile("note.txt", b"plain text evidence", content_type="text/plain")
+
+    response = security_api.post(
+        f"/api/assessments/{assessment.id}/evidence/", {"file": upload, "expires_on": ""}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "expires_on" in response.json()

@@ -168,7 +168,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["vendorrisk.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "vendorrisk.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "vendorrisk.filters.StrictOrderingFilter",
     ],

@@ -5,6 +5,7 @@ from vendorrisk.api_base import (
     ModelSerializer,
     RelatedNameField,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     VisibleUserField,
     VisibleUsernameField,
 )
@@ -106,7 +107,7 @@ class VendorDependencySerializer(ModelSerializer):
         validators = []  # the unique pair is checked by the model, with a field-named message
 
 
-class WorkChangeSerializer(serializers.Serializer):
+class WorkChangeSerializer(Serializer):
     """The body of `POST /api/vendors/{id}/suspend/` and `…/resume/`."""
 
     reason = serializers.CharField(max_length=TEXT_MAX, help_text="Written on the vendor's open incidents.")
