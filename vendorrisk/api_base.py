@@ -5,6 +5,7 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -52,21 +53,40 @@ class StrictURLField(serializers.URLField):
         return safe_uri(super().to_representation(value))
 
 
-class StrictTypesMixin:
-    """A text field takes a JSON string: 0 or true for `description` is a 400, not silently "0"/"True";
-    a typed field (date, number, choice) sent as "" is a 400 too, multipart included (DRF would drop it)."""
+# The API's base serializers. (Comments, not docstrings: drf-spectacular would show an inherited docstring
+# as the description of every component that has none of its own.)
+#
+# StrictTypesMixin: a JSON body's values have the schema's types — a string for text (0 for `description`
+# is a 400, not "0"), true/false for a boolean (not 0), a number for an integer or an id (not "5"); a typed
+# field (date, number, choice) sent as "" is a 400 too, multipart included (where DRF would drop it).
+_JSON_TYPES = (
+    (serializers.CharField, (str,)),
+    (serializers.BooleanField, (bool,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+    (serializers.PrimaryKeyRelatedField, (int,)),
+)
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number"}
 
+
+class StrictTypesMixin:
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
+            json_body = not isinstance(data, QueryDict)
             errors = {}
             for field in self._writable_fields:
                 if field.field_name not in data or data[field.field_name] is None:
                     continue
                 value = data[field.field_name]
-                if isinstance(field, serializers.CharField) and not isinstance(value, str):
-                    errors[field.field_name] = ["Not a valid string."]
+                wanted = next((types for kind, types in _JSON_TYPES if isinstance(field, kind)), None)
+                if (
+                    json_body
+                    and wanted
+                    and (not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted))
+                ):
+                    errors[field.field_name] = [f"Must be {_TYPE_NAMES[wanted[-1]]}."]
                 elif (
-                    value == ""  # a form field's "" is not "left out"
+                    value == ""
                     and not isinstance(field, serializers.CharField | serializers.FileField)
                     and not getattr(field, "allow_blank", False)
                 ):
@@ -77,12 +97,11 @@ class StrictTypesMixin:
 
 
 class Serializer(StrictTypesMixin, serializers.Serializer):
-    """The base of the API's plain input serializers."""
+    pass
 
 
 class ModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
-    """The API's base serializer: model dates and datetimes become the bounded fields, URLs strict ones."""
-
+    # Model dates and datetimes become the bounded fields, URLs the strict one.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: BoundedDateField,

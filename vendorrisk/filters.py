@@ -233,8 +233,10 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
-        if raw is None or not raw.strip():
+        if raw is None:
             return self.get_default_ordering(view)
+        if not raw.strip():
+            raise exceptions.ValidationError({self.ordering_param: ["This parameter may not be blank."]})
         declared = self.declared_fields(view)
         terms = [term.strip() for term in raw.split(",")]
         unknown = [term for term in terms if term.removeprefix("-") not in declared]

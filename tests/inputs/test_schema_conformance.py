@@ -182,3 +182,40 @@ def test_a_blank_date_in_a_multipart_upload_is_a_400(security_api):
 
     assert response.status_code == 400
     assert "expires_on" in response.json()
+
+
+def test_a_blank_ordering_is_a_400(admin_api):
+    response = admin_api.get("/api/labs/", {"ordering": ""})
+
+    assert response.status_code == 400
+    assert "ordering" in response.json()
+
+
+def test_the_414_of_the_server_is_documented_as_its_html_page(admin_api):
+    schema = admin_api.get("/api/schema/?format=json").json()
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert list(operation["responses"]["414"]["content"]) == ["text/html"], (method, path)
+
+
+@pytest.mark.parametrize(
+    "field, value", [("shares_data", 0), ("depends_on", "5"), ("vendor", True), ("description", 7)]
+)
+def test_a_json_value_of_the_wrong_type_is_a_400_naming_the_field(
+    admin_api, vendor_a, vendor_b, field, value
+):
+    payload = {"vendor": vendor_a.id, "depends_on": vendor_b.id, "shares_data": True, "description": ""}
+    payload[field] = value
+
+    response = admin_api.post("/api/vendor-dependencies/", payload, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_components_do_not_inherit_the_base_serializers_docs(admin_api):
+    schema = admin_api.get("/api/schema/?format=json").json()
+
+    descriptions = {c.get("description", "") for c in schema["components"]["schemas"].values()}
+    assert not any("base" in d.lower() and "serializer" in d.lower() for d in descriptions)
