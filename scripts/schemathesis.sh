@@ -160,6 +160,11 @@ directory = "$PWD/$OUT/cache"
 
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
+
+# negative_data_rejection: gunicorn's 414 (a request line over 4094 bytes) and the 413 of an oversized body
+# are refusals too; a 5xx is left to not_a_server_error.
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "414", "415", "422", "428", "429"]
 TOML
 
 summarise() {  # summarise JUNIT_XML USER
