@@ -4,6 +4,7 @@ from django.utils import timezone
 from vendorrisk.core.filters import (
     BooleanFilter,
     DateTimeRangeFilter,
+    FilterSet,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
     scoped_queryset,
@@ -17,7 +18,7 @@ from .models import Assessment, Evidence, Finding, Questionnaire
 from .selectors import only_overdue
 
 
-class QuestionnaireFilterSet(django_filters.FilterSet):
+class QuestionnaireFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     source = django_filters.CharFilter(lookup_expr="icontains")
 
@@ -26,7 +27,7 @@ class QuestionnaireFilterSet(django_filters.FilterSet):
         fields = ["name", "version", "source"]
 
 
-class AssessmentFilterSet(django_filters.FilterSet):
+class AssessmentFilterSet(FilterSet):
     vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
     questionnaire = ModelChoiceFilter(queryset=scoped_queryset(Questionnaire))
     status = django_filters.MultipleChoiceFilter(choices=AssessmentStatus.choices)
@@ -57,7 +58,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         return qs.filter(**current) if value else qs.exclude(**current)
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
     assessment = ModelChoiceFilter(queryset=scoped_queryset(Assessment))
     vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))
@@ -76,7 +77,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.filter(**overdue) if value else qs.exclude(**overdue)
 
 
-class EvidenceFilterSet(django_filters.FilterSet):
+class EvidenceFilterSet(FilterSet):
     original_name = django_filters.CharFilter(lookup_expr="icontains")
     assessment = ModelChoiceFilter(queryset=scoped_queryset(Assessment))
     vendor = ModelMultipleChoiceFilter(field_name="assessment__vendor", queryset=scoped_queryset(Vendor))
@@ -140,4 +141,4 @@ def _assessments(request):
 
 
 class FindingListFilterSet(FindingFilterSet):
-    assessment = django_filters.ModelChoiceFilter(queryset=_assessments)
+    assessment = ModelChoiceFilter(queryset=_assessments)

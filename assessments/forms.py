@@ -2,13 +2,14 @@
 
 from django import forms
 
+from vendorrisk.core.bounds import BoundedDatesFormMixin
 from vendorrisk.core.pages import DateInput
 from vendors.selectors import vendor_list
 
 from .selectors import questionnaire_list
 
 
-class AssessmentCreateForm(forms.Form):
+class AssessmentCreateForm(BoundedDatesFormMixin, forms.Form):
     """Start an assessment of a vendor against a questionnaire (the service validates and writes it)."""
 
     vendor = forms.ModelChoiceField(queryset=None)
@@ -21,6 +22,6 @@ class AssessmentCreateForm(forms.Form):
         self.fields["questionnaire"].queryset = questionnaire_list(user=user)
 
 
-class EvidenceUploadForm(forms.Form):
+class EvidenceUploadForm(BoundedDatesFormMixin, forms.Form):
     file = forms.FileField(help_text="PDF, image, Office document or plain text; checked by its content.")
     expires_on = forms.DateField(required=False, widget=DateInput(), help_text="When the document lapses.")

@@ -6,6 +6,7 @@ from vendorrisk.core.filters import (
     BooleanFilter,
     ChoiceListContainsFilter,
     DateTimeRangeFilter,
+    FilterSet,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
     scoped_queryset,
@@ -24,7 +25,7 @@ from .choices import (
 from .models import Incident, IncidentUpdate, LabResponse, Notification
 
 
-class IncidentFilterSet(django_filters.FilterSet):
+class IncidentFilterSet(FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
     vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
@@ -66,7 +67,7 @@ class IncidentFilterSet(django_filters.FilterSet):
         return qs.exclude(status__in=done) if value else qs.filter(status__in=done)
 
 
-class IncidentUpdateFilterSet(django_filters.FilterSet):
+class IncidentUpdateFilterSet(FilterSet):
     created_at = DateTimeRangeFilter()
 
     class Meta:
@@ -74,7 +75,7 @@ class IncidentUpdateFilterSet(django_filters.FilterSet):
         fields = ["created_at"]
 
 
-class LabResponseFilterSet(django_filters.FilterSet):
+class LabResponseFilterSet(FilterSet):
     lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
     decision = django_filters.MultipleChoiceFilter(choices=Decision.choices)
 
@@ -83,7 +84,7 @@ class LabResponseFilterSet(django_filters.FilterSet):
         fields = ["lab", "decision"]
 
 
-class NotificationFilterSet(django_filters.FilterSet):
+class NotificationFilterSet(FilterSet):
     incident = ModelChoiceFilter(queryset=scoped_queryset(Incident))
     lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
     regime = django_filters.MultipleChoiceFilter(choices=Regime.choices)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from vendorrisk.core.bounds import BoundedDatesFormMixin
 from vendorrisk.core.pages import DateTimeInput
 from vendors.choices import DataCategory
 from vendors.models import TEXT_MAX
@@ -11,7 +12,7 @@ from .choices import STATUS_ORDER, IncidentStatus, status_move_allowed
 from .models import Incident
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(BoundedDatesFormMixin, forms.ModelForm):
     data_categories_exposed = forms.MultipleChoiceField(
         choices=DataCategory.choices,
         required=False,
@@ -62,7 +63,7 @@ class IncidentForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class IncidentStatusForm(forms.Form):
+class IncidentStatusForm(BoundedDatesFormMixin, forms.Form):
     status = forms.ChoiceField(choices=())
     note = forms.CharField(
         required=False,
@@ -84,7 +85,7 @@ class IncidentStatusForm(forms.Form):
         return any(v != current and status_move_allowed(current, v) for v in STATUS_ORDER)
 
 
-class IncidentUpdateForm(forms.Form):
+class IncidentUpdateForm(BoundedDatesFormMixin, forms.Form):
     body = forms.CharField(
         label="Update", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), strip=True
     )

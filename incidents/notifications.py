@@ -98,12 +98,24 @@ def federal_business_day_deadline(start: dt.datetime, n: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=NEW_YORK).astimezone(dt.UTC)
 
 
+# Deadlines saturate inside what every backend and time zone can hold: a start stored before the input
+# bound existed (9999-12-31T23:59:59Z) must give a far deadline, never an OverflowError in some later write.
+EARLIEST_START = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST_DEADLINE = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
 def _apply(offset, start: dt.datetime) -> dt.datetime:
-    if isinstance(offset, Months):
-        return add_months(start.astimezone(dt.UTC), offset.n)  # calendar months in UTC
-    if isinstance(offset, FederalBusinessDays):
-        return federal_business_day_deadline(start, offset.n)
-    return start + offset
+    start = min(max(start, EARLIEST_START), LATEST_DEADLINE)
+    try:
+        if isinstance(offset, Months):
+            due = add_months(start.astimezone(dt.UTC), offset.n)  # calendar months in UTC
+        elif isinstance(offset, FederalBusinessDays):
+            due = federal_business_day_deadline(start, offset.n)
+        else:
+            due = start + offset
+    except (OverflowError, ValueError):  # past year 9999 (date arithmetic, or holidays of year 10000)
+        return LATEST_DEADLINE
+    return min(due, LATEST_DEADLINE)
 
 
 def due_times(

@@ -12,20 +12,20 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from vendorrisk.core import events
-from vendorrisk.core.filters import DateTimeRangeFilter, ModelChoiceFilter
+from vendorrisk.core.filters import DateTimeRangeFilter, FilterSet, IdFilter, ModelChoiceFilter
 from vendorrisk.core.pagination import AfterIdPagination
 from vendorrisk.core.scoping import can_see_lab, scope, visible_lab_ids
 from vendorrisk.models import Event, EventLab
 from vendors.models import Lab
 
 from .core import accounts, audit
-from .core.api_base import RelatedNameField, ServiceModelViewSet
+from .core.api_base import ModelSerializer, RelatedNameField, ServiceModelViewSet
 from .core.roles import ADMIN_ONLY, AUDIT_READERS, Role
 
 User = get_user_model()
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, max_length=256, trim_whitespace=False)
     labs = serializers.PrimaryKeyRelatedField(many=True, queryset=Lab.objects.all(), required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
@@ -54,7 +54,7 @@ class UserSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(FilterSet):
     username = django_filters.CharFilter(lookup_expr="icontains")
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)
     lab = ModelChoiceFilter(field_name="labs", queryset=Lab.objects.all())
@@ -77,7 +77,7 @@ class UserViewSet(ServiceModelViewSet):
     write_roles = ADMIN_ONLY
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     object_type = serializers.SerializerMethodField()
     action = serializers.SerializerMethodField()
     actor_name = RelatedNameField("actor.username")
@@ -118,12 +118,12 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         return {0: "create", 1: "update", 2: "delete", 3: "access"}.get(obj.action, str(obj.action))
 
 
-class AuditFilterSet(django_filters.FilterSet):
+class AuditFilterSet(FilterSet):
     object_type = django_filters.CharFilter(
         method="filter_object_type", help_text="app_label.model, e.g. vendors.engagement"
     )
-    object_id = django_filters.NumberFilter()
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    object_id = IdFilter()
+    actor = IdFilter(field_name="actor_id")
     action = django_filters.ChoiceFilter(
         choices=[("create", "create"), ("update", "update"), ("delete", "delete")], method="filter_action"
     )
@@ -137,7 +137,7 @@ class AuditFilterSet(django_filters.FilterSet):
         app_label, _, model = value.lower().partition(".")
         return qs.filter(content_type__app_label=app_label, content_type__model=model)
 
-    def filter_action(self, qs, name, value):
+    def filter_action(self, qs, name, value: str):
         return qs.filter(action={"create": 0, "update": 1, "delete": 2}[value])
 
 
@@ -186,7 +186,7 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class EventFilterSet(django_filters.FilterSet):
+class EventFilterSet(FilterSet):
     after = IntegerFilter(
         field_name="id", lookup_expr="gt", min_value=0, max_value=2**63 - 1, help_text="Events after this id."
     )

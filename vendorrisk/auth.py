@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from vendorrisk.core.api_base import Serializer
+
 from .core.schema import ErrorSerializer
 
 
@@ -56,7 +58,7 @@ class LockoutHandler(AxesDatabaseHandler):
         return sum(qs.delete()[0] for qs in attempts)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
 

@@ -3,6 +3,7 @@ import django_filters
 from vendorrisk.core.filters import (
     BooleanFilter,
     ChoiceListContainsFilter,
+    FilterSet,
     ModelChoiceFilter,
     ModelMultipleChoiceFilter,
     scoped_queryset,
@@ -21,7 +22,7 @@ from .choices import (
 from .models import Engagement, Lab, Vendor, VendorDependency
 
 
-class LabFilterSet(django_filters.FilterSet):
+class LabFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     regime = ChoiceListContainsFilter(field_name="regimes", choices=Regime.choices)
 
@@ -30,7 +31,7 @@ class LabFilterSet(django_filters.FilterSet):
         fields = ["name", "slug", "regime"]
 
 
-class VendorFilterSet(django_filters.FilterSet):
+class VendorFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     category = django_filters.MultipleChoiceFilter(choices=VendorCategory.choices)
     status = django_filters.MultipleChoiceFilter(choices=VendorStatus.choices)
@@ -48,7 +49,7 @@ class VendorFilterSet(django_filters.FilterSet):
         fields = ["name", "category", "status", "parent", "country", "lab"]
 
 
-class EngagementFilterSet(django_filters.FilterSet):
+class EngagementFilterSet(FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
     lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
     vendor = ModelMultipleChoiceFilter(queryset=scoped_queryset(Vendor))
@@ -80,7 +81,7 @@ class EngagementFilterSet(django_filters.FilterSet):
         ]
 
 
-class VendorDependencyFilterSet(django_filters.FilterSet):
+class VendorDependencyFilterSet(FilterSet):
     vendor = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
     depends_on = ModelChoiceFilter(queryset=scoped_queryset(Vendor))
     shares_data = BooleanFilter()

@@ -6,6 +6,7 @@ messages appear next to their fields; choices of labs and vendors are cut to the
 
 from django import forms
 
+from vendorrisk.core.bounds import BoundedDatesFormMixin
 from vendorrisk.core.pages import DateInput
 
 from .choices import DataCategory
@@ -14,7 +15,7 @@ from .models import TEXT_MAX, Engagement
 from .selectors import lab_list, vendor_list
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
     data_categories = forms.MultipleChoiceField(
         choices=DataCategory.choices,
         required=False,
@@ -54,7 +55,7 @@ class EngagementForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class WorkChangeForm(forms.Form):
+class WorkChangeForm(BoundedDatesFormMixin, forms.Form):
     """Halt or resume work at a vendor (the body of the API's suspend / resume actions)."""
 
     reason = forms.CharField(
@@ -71,7 +72,7 @@ class WorkChangeForm(forms.Form):
         self.fields["lab"].queryset = lab_list(user=user).order_by("name")
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(BoundedDatesFormMixin, forms.Form):
     file = forms.FileField(
         label="CSV file", help_text="UTF-8, comma-separated, with the template's header row."
     )

@@ -2,12 +2,12 @@
 
 import django_filters
 
-from vendorrisk.core.filters import BooleanFilter
+from vendorrisk.core.filters import BooleanFilter, FilterSet
 
 from .models import Webhook, WebhookDelivery
 
 
-class WebhookFilterSet(django_filters.FilterSet):
+class WebhookFilterSet(FilterSet):
     active = BooleanFilter()
     url = django_filters.CharFilter(lookup_expr="icontains")
 
@@ -16,7 +16,7 @@ class WebhookFilterSet(django_filters.FilterSet):
         fields = ["active", "url"]
 
 
-class WebhookDeliveryFilterSet(django_filters.FilterSet):
+class WebhookDeliveryFilterSet(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=WebhookDelivery.Status.choices)
     event = django_filters.NumberFilter(field_name="event_id", min_value=1, max_value=2**63 - 1)
 

@@ -2,12 +2,13 @@
 
 from django import forms
 
+from vendorrisk.core.bounds import BoundedDatesFormMixin
 from vendorrisk.core.events import EVENT_TYPES
 from vendorrisk.core.scoping import scope
 from vendors.models import Lab
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(BoundedDatesFormMixin, forms.Form):
     url = forms.URLField(label="Target URL", max_length=500, assume_scheme="https")
     event_types = forms.CharField(
         label="Event types",

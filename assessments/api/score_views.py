@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vendorrisk.core.filters import StrictOrderingFilter
+from vendorrisk.core.filters import FilterSet, StrictOrderingFilter
 from vendors.selectors import lab_get, vendor_get
 
 from .. import selectors
@@ -121,7 +121,7 @@ class LabConcentrationView(APIView):
         return Response(lab_concentration_dict(lab.id, row, stale=selectors.lab_is_stale(lab.id)))
 
 
-class VendorRiskFilterSet(django_filters.FilterSet):
+class VendorRiskFilterSet(FilterSet):
     band = django_filters.MultipleChoiceFilter(choices=BANDS)
 
     class Meta:

@@ -5,8 +5,11 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from vendorrisk.core.api_base import (
+    BoundedDateField,
     ChoiceListField,
+    ModelSerializer,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     VisibleUserField,
     VisibleUsernameField,
 )
@@ -16,12 +19,12 @@ from ..choices import AssessmentStatus, Rating, Response
 from ..models import Assessment, Evidence, Finding, Question, Questionnaire
 
 
-class QuestionConditionSerializer(serializers.Serializer):
+class QuestionConditionSerializer(Serializer):
     question = serializers.CharField(max_length=50, help_text="The code of an earlier question.")
     responses = ChoiceListField(Response.choices, allow_empty=False, required=True)
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     condition = serializers.SerializerMethodField()
 
     class Meta:
@@ -34,7 +37,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         return {"question": obj.condition_question.code, "responses": obj.condition_responses}
 
 
-class QuestionWriteSerializer(serializers.Serializer):
+class QuestionWriteSerializer(Serializer):
     code = serializers.CharField(max_length=50)
     domain = serializers.CharField(max_length=200, required=False, allow_blank=True)
     text = serializers.CharField(max_length=10_000)
@@ -43,8 +46,15 @@ class QuestionWriteSerializer(serializers.Serializer):
     )
     condition = QuestionConditionSerializer(required=False, allow_null=True)
 
+    def validate(self, attrs):
+        # A PATCH is partial for the questionnaire, not for its questions: each is written whole.
+        missing = {name: ["This field is required."] for name in ("code", "text") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+
+class QuestionnaireSerializer(ModelSerializer):
     questions = QuestionWriteSerializer(many=True, required=False, write_only=True, max_length=2000)
     question_count = serializers.SerializerMethodField()
 
@@ -76,7 +86,7 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
         return data
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     questionnaire = ScopedPrimaryKeyRelatedField(queryset=Questionnaire.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
@@ -119,7 +129,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return value
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     assessment = ScopedPrimaryKeyRelatedField(queryset=Assessment.objects.all())
     vendor = serializers.IntegerField(source="assessment.vendor_id", read_only=True)
     vendor_name = serializers.CharField(source="assessment.vendor.name", read_only=True)
@@ -145,22 +155,22 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(Serializer):
     question = serializers.IntegerField(min_value=1, max_value=2**62)
     response = serializers.ChoiceField(choices=Response.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
     code = serializers.CharField(read_only=True, source="question_code")
 
 
-class AnswersPutSerializer(serializers.Serializer):
+class AnswersPutSerializer(Serializer):
     """PUT body: the list itself (top-level JSON array)."""
 
 
-class CompleteSerializer(serializers.Serializer):
-    valid_until = serializers.DateField(required=False, help_text="Defaults from the vendor's criticality.")
+class CompleteSerializer(Serializer):
+    valid_until = BoundedDateField(required=False, help_text="Defaults from the vendor's criticality.")
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     """An uploaded document's metadata; the file itself is fetched from `download_url`."""
 
     uploaded_by_name = VisibleUsernameField("uploaded_by")
@@ -197,7 +207,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(Serializer):
     """multipart/form-data: the document and, optionally, the date it stops being valid."""
 
     file = serializers.FileField(
@@ -206,7 +216,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
         help_text="PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), plain text (.txt) or CSV (.csv); "
         "the type is checked by content and must match the extension.",
     )
-    expires_on = serializers.DateField(
+    expires_on = BoundedDateField(
         required=False,
         allow_null=True,
         help_text="When the document stops being valid (e.g. a SOC 2 report).",

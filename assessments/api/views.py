@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from vendorrisk.core.api_base import ServiceModelViewSet
@@ -128,6 +129,7 @@ class EvidenceActionsMixin:
         detail=True,
         methods=["get", "post"],
         serializer_class=EvidenceUploadSerializer,
+        parser_classes=[MultiPartParser],
         filter_backends=[],
         pagination_class=None,
     )
@@ -176,9 +178,14 @@ class EvidenceActionsMixin:
     @extend_schema(
         parameters=[EVIDENCE_ID],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            # One entry per type an upload may have (its sniffed type is sent), and the generic one.
+            (200, media_type): OpenApiResponse(
                 OpenApiTypes.BINARY,
                 description="The file, as an attachment under its original name, with its sniffed type.",
+            )
+            for media_type in sorted(
+                {kind.content_type for kind in services.EVIDENCE_TYPES.values()}
+                | {"application/octet-stream"}
             )
         },
     )
@@ -222,6 +229,14 @@ class AssessmentViewSet(EvidenceActionsMixin, AssessmentActionsMixin, ServiceMod
     update_service = services.assessment_update
     delete_service = services.assessment_delete
     write_roles = SECURITY_WRITERS
+
+    @property
+    def allowed_methods(self):
+        # The detail route binds PUT to `update` (refused below): its Allow header must not offer it.
+        methods = super().allowed_methods
+        if (getattr(self, "action_map", None) or {}).get("put") == "update":
+            methods = [m for m in methods if m != "PUT"]
+        return methods
 
     @extend_schema(exclude=True)
     def update(self, request, *args, **kwargs):

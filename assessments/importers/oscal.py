@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+from vendorrisk.core import jsonguard
+
 from .parsed import CODE_MAX, NAME_MAX, TEXT_MAX, ParsedQuestionnaire, SourceSyntaxError, clip
 
 SOURCE = "NIST SP 800-53r5"
@@ -36,7 +38,7 @@ def parse_catalog(text: str, *, file: str, name: str | None = None) -> ParsedQue
 
 def _parse_catalog(text: str, *, file: str, name: str | None) -> ParsedQuestionnaire:
     try:
-        document = json.loads(text)
+        document = jsonguard.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceSyntaxError(file, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)
     catalog = document.get("catalog") if isinstance(document, dict) else None

@@ -10,12 +10,13 @@ from .assessments import (
     assessment_update,
     default_valid_until,
 )
-from .evidence import evidence_delete, evidence_upload
+from .evidence import EVIDENCE_TYPES, evidence_delete, evidence_upload
 from .findings import finding_create, finding_delete, finding_update
 from .questionnaires import questionnaire_create, questionnaire_delete, questionnaire_update
 from .reminders import REMINDER_DAYS, assessment_send_reminders
 
 __all__ = [
+    "EVIDENCE_TYPES",
     "REMINDER_DAYS",
     "answers_put",
     "applicable_questions",

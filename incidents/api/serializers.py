@@ -1,6 +1,11 @@
 from rest_framework import serializers
 
-from vendorrisk.core.api_base import ChoiceListField, ScopedPrimaryKeyRelatedField, VisibleUsernameField
+from vendorrisk.core.api_base import (
+    ChoiceListField,
+    ModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    VisibleUsernameField,
+)
 from vendors.choices import DataCategory
 from vendors.models import Lab, Vendor
 
@@ -8,7 +13,7 @@ from ..choices import Decision, NotificationStatus
 from ..models import Incident, IncidentUpdate, LabResponse, Notification
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     data_categories_exposed = ChoiceListField(DataCategory.choices)
@@ -55,7 +60,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         raise AssertionError("use incidents.services.incident_create")
 
 
-class IncidentUpdateSerializer(serializers.ModelSerializer):
+class IncidentUpdateSerializer(ModelSerializer):
     status_from = serializers.CharField(
         read_only=True, help_text="Blank unless this entry changed the status."
     )
@@ -68,7 +73,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = ["incident", "author", "created_at", "status_from", "status_to"]
 
 
-class LabResponseSerializer(serializers.ModelSerializer):
+class LabResponseSerializer(ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     decided_by_name = VisibleUsernameField("decided_by")
@@ -114,7 +119,7 @@ class LabResponseSerializer(serializers.ModelSerializer):
         return lab
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     lab_name = serializers.CharField(source="lab.name", read_only=True)
     incident_title = serializers.CharField(source="incident.title", read_only=True)
     status = serializers.ChoiceField(choices=NotificationStatus.choices, read_only=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from incidents.choices import AttackVector, DataExposure, IncidentStatus
+from vendorrisk.core import jsonguard
 from vendors.choices import DataCategory, Severity
 from vendors.models import NAME_MAX, TEXT_MAX, Vendor
 
@@ -100,6 +101,10 @@ def read_breaches(path: Path) -> Iterator[SourceRecord]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RecordError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}).", line=1)
+    try:
+        jsonguard.check_depth(text)
+    except jsonguard.JSONTooDeep as exc:
+        raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})", line=exc.lineno)
     decoder = json.JSONDecoder()
     ws = re.compile(r"\s*")
     pos = ws.match(text).end()

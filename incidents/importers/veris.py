@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from incidents.choices import IncidentStatus
+from vendorrisk.core import jsonguard
 from vendors.models import TEXT_MAX
 from vendors.validators import COUNTRY_CODES
 
@@ -88,7 +89,7 @@ def _read_lines(text: str) -> Iterator[SourceRecord]:
         if not line.strip():
             continue
         try:
-            payload = json.loads(line)
+            payload = jsonguard.loads(line)
         except json.JSONDecodeError as exc:
             payload = RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})")
         yield SourceRecord(payload=payload, line=number)
@@ -96,7 +97,7 @@ def _read_lines(text: str) -> Iterator[SourceRecord]:
 
 def _read_document(path: Path, text: str, *, label: str) -> Iterator[SourceRecord]:
     try:
-        payload = json.loads(text)
+        payload = jsonguard.loads(text)
     except json.JSONDecodeError as exc:
         error = RecordError(f"{label} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
         yield SourceRecord(payload=error, record=label)

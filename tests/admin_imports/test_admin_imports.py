@@ -520,3 +520,20 @@ def test_jobs_are_listed_read_only_in_the_django_admin(admin_client, veris_file)
     job.refresh_from_db()
     assert job.status == "previewed"
     assert admin_client.get(reverse("admin:vendorrisk_importjob_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "kind, name, content",
+    [
+        ("veris", "deep.jsonl", '{"incident_id": "x", "a": ' + "[" * 150 + "]" * 150 + "}\n"),
+        ("hibp", "deep.json", "[" + "[" * 150 + "]" * 150 + "]"),
+        ("oscal", "deep.json", '{"catalog": ' + "[" * 150 + "]" * 150 + "}"),
+    ],
+)
+def test_json_uploads_go_through_the_same_depth_guard_as_the_api(admin_client, kind, name, content):
+    """150 levels parse without RecursionError: only the shared guard (vendorrisk.core.jsonguard) refuses them."""
+    response = preview(admin_client, kind, upload(name, content))
+
+    assert response.status_code == 200
+    assert response.context["job"].status == "failed"
+    assert "JSON nested too deeply" in response.context["errors_shown"][0]["reason"]

@@ -132,9 +132,9 @@ def test_a_missing_file_is_400(security_api, assessment):
     response = security_api.post(evidence_url(assessment), {"expires_on": "2027-01-01"}, format="multipart")
     assert response.status_code == 400
     assert "file" in response.json()
+    # An upload is multipart only: a JSON body is an unsupported media type, not a file.
     response = security_api.post(evidence_url(assessment), {"file": "report.pdf"}, format="json")
-    assert response.status_code == 400
-    assert "file" in response.json()
+    assert response.status_code == 415
 
 
 # --- size limits -----------------------------------------------------------------------------------

@@ -1,14 +1,113 @@
 """Base classes for the thin API layer: viewsets read through selectors and write through services."""
 
+from collections.abc import Mapping
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from vendorrisk.core.bounds import check_date_bounds, check_strict_url, safe_uri
 from vendorrisk.core.scoping import scope, user_visible_users, visible_username
 
 from .roles import ADMIN_ONLY
+
+
+class _DateBounds:
+    """The shared year bound (`vendorrisk.core.bounds`): out of range, or overflowing on conversion, is a 400."""
+
+    def to_internal_value(self, value):
+        try:
+            result = super().to_internal_value(value)
+            check_date_bounds(result)
+        except OverflowError:
+            self.fail("invalid", format="YYYY-MM-DD")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return result
+
+
+class BoundedDateField(_DateBounds, serializers.DateField):
+    """Every writable date of the API: years 1900–2200."""
+
+
+class BoundedDateTimeField(_DateBounds, serializers.DateTimeField):
+    """Every writable datetime of the API: years 1900–2200 (in UTC too)."""
+
+
+class StrictURLField(serializers.URLField):
+    """A URL of RFC 3986 characters only (the schema's `uri` format); a stored one is sent percent-encoded."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            check_strict_url(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return value
+
+    def to_representation(self, value):
+        return safe_uri(super().to_representation(value))
+
+
+# The API's base serializers. (Comments, not docstrings: drf-spectacular would show an inherited docstring
+# as the description of every component that has none of its own.)
+#
+# StrictTypesMixin: a JSON body's values have the schema's types — a string for text (0 for `description`
+# is a 400, not "0"), true/false for a boolean (not 0), a number for an integer or an id (not "5"); a typed
+# field (date, number, choice) sent as "" is a 400 too, multipart included (where DRF would drop it).
+_JSON_TYPES = (
+    (serializers.CharField, (str,)),
+    (serializers.BooleanField, (bool,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+    (serializers.PrimaryKeyRelatedField, (int,)),
+)
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number"}
+
+
+class StrictTypesMixin:
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            json_body = not isinstance(data, QueryDict)
+            errors = {}
+            for field in self._writable_fields:
+                if field.field_name not in data or data[field.field_name] is None:
+                    continue
+                value = data[field.field_name]
+                wanted = next((types for kind, types in _JSON_TYPES if isinstance(field, kind)), None)
+                if (
+                    json_body
+                    and wanted
+                    and (not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted))
+                ):
+                    errors[field.field_name] = [f"Must be {_TYPE_NAMES[wanted[-1]]}."]
+                elif (
+                    value == ""
+                    and not isinstance(field, serializers.CharField | serializers.FileField)
+                    and not getattr(field, "allow_blank", False)
+                ):
+                    errors[field.field_name] = ["This field may not be blank."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class Serializer(StrictTypesMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
+    # Model dates and datetimes become the bounded fields, URLs the strict one.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: BoundedDateField,
+        models.DateTimeField: BoundedDateTimeField,
+        models.URLField: StrictURLField,
+    }
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -6,10 +6,15 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from vendorrisk.core.bounds import MAX_ID, MAX_NUMBER, bound_date_field
 from vendorrisk.core.scoping import scope
 
 
@@ -22,9 +27,6 @@ def scoped_queryset(model):
         return scope(model.objects.all(), request.user)
 
     return queryset
-
-
-MAX_ID = 2**63 - 1
 
 
 def _check_ids(values) -> None:
@@ -51,14 +53,80 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
         return super().clean(value)
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+@extend_schema_field(ID_SCHEMA)
 class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Ids outside the 64-bit range are an invalid choice (a 400), not a database error."""
 
     field_class = IdMultipleChoiceField
 
 
+@extend_schema_field(ID_SCHEMA)
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdChoiceField
+
+
+@extend_schema_field(ID_SCHEMA)
+class IdFilter(django_filters.NumberFilter):
+    """An integer id (1 … 2^63-1) compared with an id column that is not a foreign key (audit object ids)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER})
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: `version=0.5` is a 400, not a silently widened comparison."""
+
+    field_class = forms.IntegerField
+
+
+class FilterSet(django_filters.FilterSet):
+    """Every FilterSet's base: each filter's form field is range-checked in this one place.
+
+    Dates and datetimes (range halves included) take the shared year bound (`vendorrisk.core.bounds`); numbers
+    are within ±(2^63-1) (SQLite overflows beyond); a model choice must be one of the id-checked fields
+    above, so an id beyond 64 bits is an invalid choice, never a database error.
+    """
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.NumberFilter and isinstance(field, models.IntegerField):
+            filter_class = IntegerFilter
+        elif filter_class is django_filters.BooleanFilter:
+            filter_class = BooleanFilter  # true/false only: "null" is an error, not "any"
+        return filter_class, params
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        for name, field in form_class.base_fields.items():
+            bound_date_field(field)
+            if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+                _bound_number(field)
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, IdChoiceField | IdMultipleChoiceField
+            ):
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{name}: use vendorrisk.core.filters.ModelChoiceFilter or "
+                    "ModelMultipleChoiceFilter, which check the id's range before querying."
+                )
+        return form_class
+
+
+_NUMBER_BOUNDS = (MinValueValidator(-MAX_NUMBER), MaxValueValidator(MAX_NUMBER))
+
+
+def _bound_number(field) -> None:
+    for validator in _NUMBER_BOUNDS:
+        if validator not in field.validators:
+            field.validators.append(validator)
 
 
 class StrictNullBooleanField(forms.NullBooleanField):
@@ -85,11 +153,17 @@ class BooleanFilter(django_filters.BooleanFilter):
 
 
 class UTCIsoDateTimeRangeField(django_filters.fields.IsoDateTimeRangeField):
-    """ISO datetimes with any UTC offset, compared in UTC (PostgreSQL rejects offsets beyond ±15:59)."""
+    """ISO datetimes with any UTC offset, compared in UTC (PostgreSQL rejects offsets beyond ±15:59).
+
+    Each half carries the year bound (FilterSet below), so the conversion cannot overflow.
+    """
 
     def compress(self, data_list):
         if data_list:
-            data_list = [value.astimezone(UTC) if value is not None else None for value in data_list]
+            try:
+                data_list = [value.astimezone(UTC) if value is not None else None for value in data_list]
+            except OverflowError:
+                raise ValidationError("Enter a valid date/time.", code="invalid")
         return super().compress(data_list)
 
 
@@ -107,6 +181,31 @@ class ChoiceListContainsFilter(django_filters.MultipleChoiceFilter):
         for v in value:
             q |= Q(**{f"{self.field_name}__icontains": f'"{v}"'})
         return qs.filter(q)
+
+
+class StrictDjangoFilterBackend(DjangoFilterBackend):
+    """The API's filters: a typed parameter (id, number, date, boolean, choice) given blank is a 400.
+
+    The web pages share the FilterSets and send empty inputs for unused filters, so blank stays "no
+    filter" there; the API's schema types these parameters, and "" is none of them.
+    """
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        errors = {}
+        for name, field in filterset.form.fields.items():
+            if isinstance(field, forms.CharField):
+                continue  # free text: blank is a value
+            suffixes = getattr(field.widget, "suffixes", None)
+            params = [f"{name}_{suffix}" if suffix else name for suffix in suffixes] if suffixes else [name]
+            for param in params:
+                if "" in [value.strip() for value in request.query_params.getlist(param)]:
+                    errors[param] = ["This parameter may not be blank."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return filterset
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -134,8 +233,10 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
-        if raw is None or not raw.strip():
+        if raw is None:
             return self.get_default_ordering(view)
+        if not raw.strip():
+            raise exceptions.ValidationError({self.ordering_param: ["This parameter may not be blank."]})
         declared = self.declared_fields(view)
         terms = [term.strip() for term in raw.split(",")]
         unknown = [term for term in terms if term.removeprefix("-") not in declared]

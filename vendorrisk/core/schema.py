@@ -33,8 +33,6 @@ class AutoSchema(SpectacularAutoSchema):
             extra["401"] = _error("Not signed in, or the token is invalid or expired.")
             extra["403"] = _error("Your role may not do this.")
         extra["429"] = _error("Too many requests; retry after the time in Retry-After.")
-        # gunicorn refuses a request line (method, path and query) over 4094 bytes before the app sees it.
-        extra["414"] = _error("The URL with its query string is too long.")
         if "{" in self.path:
             extra["404"] = _error("Not found, or outside your labs.")
         # Lists, nested ones included (/incidents/{id}/responses/), take filters and pages.
@@ -50,4 +48,13 @@ class AutoSchema(SpectacularAutoSchema):
         for code, resp in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(resp, code, direction=direction)
+        # gunicorn refuses a request line (method, path and query) over 4094 bytes before the app sees it,
+        # with its own HTML page.
+        responses.setdefault(
+            "414",
+            {
+                "description": "The URL with its query string is too long (the server's own HTML page).",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            },
+        )
         return responses

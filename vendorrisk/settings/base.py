@@ -169,7 +169,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["vendorrisk.core.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "vendorrisk.core.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "vendorrisk.core.filters.StrictOrderingFilter",
     ],
@@ -178,11 +178,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "vendorrisk.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "vendorrisk.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON, depth-checked before parsing; uploads declare multipart on their own action.
+    "DEFAULT_PARSER_CLASSES": ["vendorrisk.core.jsonguard.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

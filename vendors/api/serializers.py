@@ -2,8 +2,10 @@ from rest_framework import serializers
 
 from vendorrisk.core.api_base import (
     ChoiceListField,
+    ModelSerializer,
     RelatedNameField,
     ScopedPrimaryKeyRelatedField,
+    Serializer,
     VisibleUserField,
     VisibleUsernameField,
 )
@@ -12,7 +14,7 @@ from ..choices import DataCategory, Regime
 from ..models import TEXT_MAX, Engagement, Lab, Vendor, VendorDependency
 
 
-class LabSerializer(serializers.ModelSerializer):
+class LabSerializer(ModelSerializer):
     regimes = ChoiceListField(Regime.choices)
 
     class Meta:
@@ -21,7 +23,7 @@ class LabSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug"]
 
 
-class VendorSerializer(serializers.ModelSerializer):
+class VendorSerializer(ModelSerializer):
     parent = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all(), allow_null=True, required=False)
     parent_name = RelatedNameField("parent.name")
 
@@ -45,7 +47,7 @@ class VendorSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug"]
 
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
@@ -83,7 +85,7 @@ class EngagementSerializer(serializers.ModelSerializer):
         ]
 
 
-class VendorDependencySerializer(serializers.ModelSerializer):
+class VendorDependencySerializer(ModelSerializer):
     vendor = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     depends_on = ScopedPrimaryKeyRelatedField(queryset=Vendor.objects.all())
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
@@ -105,7 +107,7 @@ class VendorDependencySerializer(serializers.ModelSerializer):
         validators = []  # the unique pair is checked by the model, with a field-named message
 
 
-class WorkChangeSerializer(serializers.Serializer):
+class WorkChangeSerializer(Serializer):
     """The body of `POST /api/vendors/{id}/suspend/` and `…/resume/`."""
 
     reason = serializers.CharField(max_length=TEXT_MAX, help_text="Written on the vendor's open incidents.")
