@@ -2,7 +2,6 @@
 `POST /api/what-if/`, then made through the real API and drained; the stored numbers must be exactly
 the answer's "after" (and its "before" the stored numbers beforehand), and nothing else may move."""
 
-import random
 from datetime import timedelta
 
 import pytest
