@@ -6,6 +6,7 @@ are aggregates over every lab and stay whole; lab rows, warnings and clocks name
 """
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -70,8 +71,21 @@ def _score(inputs: scoring.ScoringInput, world: World, now: datetime) -> scoring
     )
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """The answer, and the scorer's full results before and after (the planning page charts a lab's groups)."""
+
+    answer: dict[str, Any]
+    before: scoring.ScoringResult
+    after: scoring.ScoringResult
+
+
 def what_if(changes: Any, *, user, request=None, now: datetime | None = None) -> dict[str, Any]:
     """The answer of `POST /api/what-if/`. Raises plan.PlanInvalid, plan.PlanTooLarge or PlanTooSlow."""
+    return evaluate(changes, user=user, request=request, now=now).answer
+
+
+def evaluate(changes: Any, *, user, request=None, now: datetime | None = None) -> Evaluation:
     from django.utils import timezone
 
     started = time.perf_counter()
@@ -86,7 +100,7 @@ def what_if(changes: Any, *, user, request=None, now: datetime | None = None) ->
         answer = _diff(before, after, overlay, world, user=user)
         answer["notifications"] = _clocks(overlay, user=user)
         transaction.set_rollback(True)
-    return answer
+    return Evaluation(answer=answer, before=before, after=after)
 
 
 def _check_budget(started: float) -> None:
