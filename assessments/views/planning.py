@@ -33,6 +33,8 @@ def _run(changes, *, request) -> tuple[Evaluation | None, list[str]]:
     try:
         return evaluate(changes, user=request.user, request=request), []
     except PlanInvalid as exc:
+        if isinstance(exc.errors, list):
+            return None, exc.errors
         return None, [
             f"Change {int(index) + 1}: {field}: {' '.join(map(str, messages_))}"
             if str(index).isdigit()

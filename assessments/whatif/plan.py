@@ -22,6 +22,7 @@ from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.scoping import scope
 from vendorrisk.core.services import full_clean
 from vendors.models import Engagement, Vendor, VendorDependency
+from vendors.rules import parent_chain
 from vendors.services import _check_owner
 
 from ..choices import Rating
@@ -29,6 +30,7 @@ from ..choices import Rating
 MAX_CHANGES = 500
 # Objects a plan creates sort after every stored one, in creation order, as the real ids would.
 NEW_ID_BASE = 10**15
+MAX_ID = 2**63 - 1  # a 64-bit key: beyond it an id is unknown, never a database error
 NEW_REF = re.compile(r"^new:([1-9][0-9]{0,8})$")
 UNKNOWN = 'Invalid pk "{pk}" - object does not exist.'
 
@@ -60,7 +62,9 @@ class PlanTooLarge(Exception):
 
 
 class PlanInvalid(Exception):
-    def __init__(self, errors: dict[str, dict]):
+    """`errors`: change index -> field errors, or a list of messages about the plan as a whole."""
+
+    def __init__(self, errors: dict[str, dict] | list[str]):
         super().__init__(errors)
         self.errors = errors
 
@@ -91,7 +95,7 @@ class ChangeSerializer(serializers.Serializer):
     ref = serializers.CharField(required=False, max_length=20, help_text='Create only: "new:<n>".')
     id = serializers.JSONField(required=False, help_text='An id, or "new:<n>" of an earlier create.')
     fields = serializers.DictField(required=False, help_text="The object's API fields, as in a real write.")
-    vendor = serializers.IntegerField(required=False, min_value=1, help_text="Assess only.")
+    vendor = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Assess only.")
     rating = serializers.ChoiceField(
         choices=Rating.choices,
         allow_null=True,
@@ -127,7 +131,7 @@ class Planner:
 
     def apply_all(self, changes: Any) -> Overlay:
         if not isinstance(changes, list):
-            raise PlanInvalid({"changes": ["Expected a list of changes."]})  # type: ignore[dict-item]
+            raise PlanInvalid(["Expected a list of changes."])
         if len(changes) > MAX_CHANGES:
             raise PlanTooLarge(f"A plan has at most {MAX_CHANGES} changes; this one has {len(changes)}.")
         for index, change in enumerate(changes):
@@ -214,7 +218,7 @@ class Planner:
             if target[0] != kind:
                 raise serializers.ValidationError({"id": [f"{ref} is a {target[0]}, not a {kind}."]})
             pk = target[1]
-        elif isinstance(ref, int) and not isinstance(ref, bool) and 0 < ref < 2**63:
+        elif isinstance(ref, int) and not isinstance(ref, bool) and 0 < ref <= MAX_ID:
             pk = ref
         else:
             raise serializers.ValidationError({"id": ['Expected an id or "new:<n>".']})
@@ -245,6 +249,8 @@ class Planner:
 
     def _check(self, kind: str, obj: Any) -> None:
         full_clean(obj)
+        if kind == "vendor":
+            self._check_parent_cycle(obj)
         if kind == "dependency":
             pair = (obj.vendor_id, obj.depends_on_id)
             for (k, pk), other in self.overlay.current.items():
@@ -256,6 +262,19 @@ class Planner:
                     and (other.vendor_id, other.depends_on_id) == pair
                 ):
                     raise ValidationError({"depends_on": "This dependency already exists in the plan."})
+
+    def _check_parent_cycle(self, vendor: Vendor) -> None:
+        """The model checks the stored groups with this one change; a plan's earlier parent changes count
+        too, as they would have been saved by then."""
+        planned = {pk: v.parent_id for (k, pk), v in self.overlay.current.items() if k == "vendor"}
+        if not planned or vendor.parent_id is None:
+            return
+        parents = dict(Vendor.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
+        parents.update(planned)
+        parents[vendor.pk] = vendor.parent_id
+        _, cycle = parent_chain(vendor.pk, parents.get)
+        if cycle:
+            raise ValidationError({"parent": "This parent would make a cycle of vendor groups."})
 
 
 def _django_errors(exc: ValidationError) -> dict:

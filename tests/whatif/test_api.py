@@ -155,6 +155,11 @@ def test_an_invalid_change_is_a_400_naming_its_index_and_field(reference_world):
         ({"op": "create", "object": "engagement", "ref": "x", "fields": {}}, "ref"),
         ({"op": "assess", "vendor": 10**9, "rating": "strong"}, "vendor"),
         ({"op": "assess", "vendor": 1, "rating": "great"}, "rating"),
+        ({"op": "assess", "vendor": 2**70, "rating": "strong"}, "vendor"),
+        ({"op": "update", "object": "engagement", "id": 2**70, "fields": {}}, "id"),
+        ({"op": "update", "object": "engagement", "id": True, "fields": {}}, "id"),
+        ({"op": "update", "object": "engagement", "id": 1, "fields": ["x"]}, "fields"),
+        ({"op": "create", "object": "incident", "ref": "new:1", "fields": {"title": "a\x00b"}}, "title"),
         ({"op": "explode"}, "op"),
         ("not a change", "non_field_errors"),
     ],
@@ -280,3 +285,35 @@ def test_engaging_a_vendor_with_an_open_critical_incident_warns(reference_world)
     assert "Vendor M has an open critical incident" in codes["open_critical_incident"]["message"]
     assert codes["concentration_high"]["lab"] == newcomer.id
     assert codes["single_point_of_failure"]["vendor"] == m.id
+
+
+def test_a_cycle_made_by_two_parent_changes_of_one_plan_is_refused():
+    a, b = vendor("Group A"), vendor("Group B")
+    plan = {"changes": [
+        {"op": "update", "object": "vendor", "id": a.id, "fields": {"parent": b.id}},
+        {"op": "update", "object": "vendor", "id": b.id, "fields": {"parent": a.id}},
+    ]}  # fmt: skip
+    response = client_for(admin_user()).post("/api/what-if/", plan, format="json")
+    assert response.status_code == 400
+    assert response.json()["changes"] == {
+        "1": {"parent": ["This parent would make a cycle of vendor groups."]}
+    }
+
+
+def test_a_body_that_is_not_a_plan_is_a_400():
+    client = client_for(admin_user())
+    assert client.post("/api/what-if/", [1, 2], format="json").status_code == 400
+    response = client.post("/api/what-if/", {"changes": "all"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"changes": ["Expected a list of changes."]}
+
+
+def test_a_viewer_may_plan(reference_world):
+    from tests.factories import UserFactory
+
+    m, _ = reference_world
+    viewer = UserFactory(username="plan_viewer", role="viewer", all_labs=True)
+    plan = {"changes": [{"op": "assess", "vendor": m.id, "rating": "strong"}]}
+    response = client_for(viewer).post("/api/what-if/", plan, format="json")
+    assert response.status_code == 200
+    assert response.json()["vendors"][0]["after"]["likelihood"] == 0.1
