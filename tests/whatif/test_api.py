@@ -317,3 +317,24 @@ def test_a_viewer_may_plan(reference_world):
     response = client_for(viewer).post("/api/what-if/", plan, format="json")
     assert response.status_code == 200
     assert response.json()["vendors"][0]["after"]["likelihood"] == 0.1
+
+
+def test_random_garbage_in_a_plan_is_never_a_server_error(reference_world):
+    import random
+
+    m, labs = reference_world
+    rng = random.Random(14)
+    values = [None, True, 0, -1, 1.5, 2**70, "", "x" * 300, "new:1", "new:0", "\x00", [], {}, [1], {"a": 1},
+              m.id, labs[0].id, "2026-01-01", "critical", "active"]  # fmt: skip
+    keys = ["op", "object", "ref", "id", "fields", "vendor", "rating"]
+    field_names = ["lab", "vendor", "status", "criticality", "start_date", "end_date", "parent", "depends_on",
+                   "shares_data", "severity", "discovered_at", "resolved_at", "title", "data_categories"]  # fmt: skip
+    client = client_for(admin_user())
+    for _ in range(150):
+        change = {k: rng.choice(values) for k in keys if rng.random() < 0.7}
+        change["op"] = rng.choice(["create", "update", "delete", "assess", rng.choice(values)])
+        change["object"] = rng.choice(["engagement", "dependency", "incident", "vendor", rng.choice(values)])
+        if rng.random() < 0.7:
+            change["fields"] = {f: rng.choice(values) for f in rng.sample(field_names, 4)}
+        response = client.post("/api/what-if/", {"changes": [change]}, format="json")
+        assert response.status_code in (200, 400), (change, response.status_code, response.content[:300])
