@@ -338,3 +338,20 @@ def test_random_garbage_in_a_plan_is_never_a_server_error(reference_world):
             change["fields"] = {f: rng.choice(values) for f in rng.sample(field_names, 4)}
         response = client.post("/api/what-if/", {"changes": [change]}, format="json")
         assert response.status_code in (200, 400), (change, response.status_code, response.content[:300])
+
+
+def test_assessing_with_null_plans_the_vendor_without_a_current_assessment(reference_world):
+    from django.utils import timezone
+
+    from tests.factories import AssessmentFactory
+
+    m, _ = reference_world
+    AssessmentFactory(
+        vendor=m, status="completed", score=90, rating="strong", completed_at=timezone.now(),
+        valid_until=timezone.now().date() + timezone.timedelta(days=100),
+    )  # fmt: skip
+    client = client_for(admin_user())
+    plan = {"changes": [{"op": "assess", "vendor": m.id, "rating": None}]}
+    (row,) = client.post("/api/what-if/", plan, format="json").json()["vendors"]
+    assert (row["before"]["likelihood"], row["after"]["likelihood"]) == (0.1, 0.5)
+    assert row["after"]["score"] == 67.1  # the reference case again
