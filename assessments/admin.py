@@ -16,6 +16,7 @@ from .models import (
     SharedDependency,
     VendorScore,
     VendorScoreHistory,
+    WhatIfPlan,
 )
 
 
@@ -181,3 +182,10 @@ def _remove_files_on_commit(names: list[str]) -> None:
             default_storage.delete(name)
 
     transaction.on_commit(remove)
+
+
+@admin.register(WhatIfPlan)
+class WhatIfPlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "lab", "created_by", "updated_at"]
+    list_select_related = ["lab", "created_by"]
+    search_fields = ["name"]

@@ -298,3 +298,25 @@ class Evidence(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class WhatIfPlan(TimeStampedModel):
+    """A named what-if plan (DESIGN.md section 9): its changes, re-run against current data on demand.
+
+    It belongs to a lab, so it is shared with every user who may see that lab and with nobody else.
+    """
+
+    name = models.CharField(max_length=NAME_MAX)
+    lab = models.ForeignKey("vendors.Lab", on_delete=models.CASCADE, related_name="what_if_plans")
+    changes = models.JSONField(default=list, help_text="The changes, in the shape of POST /api/what-if/.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_lab_field = "lab"
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,7 @@ joins them)."""
 
 from django.urls import path
 
-from .views import assessments, risk
+from .views import assessments, planning, risk
 
 app_name = "ui"
 
@@ -25,4 +25,8 @@ urlpatterns = [
         "assessments/<int:pk>/evidence/", assessments.assessment_evidence_upload, name="assessment-evidence"
     ),
     path("findings/", assessments.finding_list_view, name="finding-list"),
+    path("planning/", planning.planning, name="planning"),
+    path("planning/<int:pk>/", planning.planning, name="planning-plan"),
+    path("engagements/preview/", planning.engagement_preview, name="engagement-preview"),
+    path("engagements/<int:pk>/preview/", planning.engagement_preview, name="engagement-preview-edit"),
 ]

@@ -149,9 +149,9 @@ def wanted_notifications(
         by_lab[exposure.engagement.lab_id].append(exposure)
     if not by_lab:
         return {}
-    aware = dict(
-        LabResponse.objects.filter(incident=incident, lab_id__in=by_lab).values_list("lab_id", "aware_at")
-    )
+    # An incident that is only planned (assessments.whatif) has no responses yet.
+    responses = LabResponse.objects.filter(incident=incident, lab_id__in=by_lab) if incident.pk else ()
+    aware = dict(responses.values_list("lab_id", "aware_at")) if responses else {}
     wanted = {}
     for lab_id, lab_exposures in by_lab.items():
         lab = lab_exposures[0].engagement.lab

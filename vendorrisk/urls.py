@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from assessments import urls as assessment_pages
 from assessments.api.score_views import LabConcentrationView, VendorRiskHistoryView, VendorRiskView
+from assessments.api.whatif_views import WhatIfView
 from incidents import urls as incident_pages
 from vendors import urls as vendor_pages
 
@@ -23,6 +24,7 @@ api_urls = [
         "vendors/<int:vendor_pk>/risk/history/", VendorRiskHistoryView.as_view(), name="vendor-risk-history"
     ),
     path("labs/<int:lab_pk>/concentration/", LabConcentrationView.as_view(), name="lab-concentration"),
+    path("what-if/", WhatIfView.as_view(), name="what-if"),
     path("", include(router.urls)),
 ]
 

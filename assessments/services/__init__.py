@@ -12,11 +12,14 @@ from .assessments import (
 )
 from .evidence import EVIDENCE_TYPES, evidence_delete, evidence_upload
 from .findings import finding_create, finding_delete, finding_update
+from .plans import what_if_plan_delete, what_if_plan_save
 from .questionnaires import questionnaire_create, questionnaire_delete, questionnaire_update
 from .reminders import REMINDER_DAYS, assessment_send_reminders
 
 __all__ = [
     "EVIDENCE_TYPES",
+    "what_if_plan_delete",
+    "what_if_plan_save",
     "REMINDER_DAYS",
     "answers_put",
     "applicable_questions",

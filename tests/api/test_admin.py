@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import recompute
+from assessments.models import WhatIfPlan
 from tests import factories as f
 from vendorrisk.core import events
 from vendors.models import ScoreMark
@@ -37,6 +38,7 @@ def rows(lab_a, engagement_a, engagement_b, viewer_lab_a, settings, tmp_path):
     f.FindingFactory(assessment=answer.assessment, owner=viewer_lab_a)
     f.EvidenceFactory(assessment=answer.assessment, uploaded_by=viewer_lab_a)
     f.ImportJobFactory(file_name="admin-smoke.jsonl")
+    WhatIfPlan.objects.create(name="Admin plan", lab=lab_a, changes=[], created_by=viewer_lab_a)
     recompute.rebuild_all()  # the recompute's own entry point writes every score and history table
     ScoreMark.objects.create(kind="vendor", object_id=engagement_a.vendor_id, cause="admin smoke")
     with transaction.atomic():

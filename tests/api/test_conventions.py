@@ -31,6 +31,7 @@ NO_FILTERSET = {
     "incidents.IncidentUpdate": "read inside its incident's timeline",
     "vendorrisk.ImportJob": "admin imports' background jobs, shown on the admin Imports page only",
     "vendorrisk.EventLab": "the labs of an event as rows, for scoping; filtered through ?lab= of the feed",
+    "assessments.WhatIfPlan": "saved plans of the planning page: a short list per lab, no filters there",
 }
 
 # Models with no resource declaration of their own in tests/api/resources.py, and where they are tested.
@@ -48,6 +49,8 @@ NO_API_RESOURCE = {
     "vendorrisk.EventLab": "scoping rows of events; covered by tests/events/ and the feed tests",
     "webhooks.Webhook": "not owned by a lab but by a user; tested in tests/webhooks/test_api.py",
     "webhooks.WebhookDelivery": "read and redelivered inside its webhook; tests/webhooks/test_api.py",
+    "assessments.WhatIfPlan": "saved by the planning page (the API's /what-if/ takes plans inline); "
+    "tests/ui/test_planning.py",
 }
 
 # Modules that are not safe or useful to import while collecting FilterSets.

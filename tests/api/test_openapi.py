@@ -29,6 +29,7 @@ EXTRA_OPERATIONS = {
     "/api/labs/{id}/concentration/": {"GET"},
     "/api/risk/vendors/": {"GET"},
     "/api/risk/shared-dependencies/": {"GET"},
+    "/api/what-if/": {"POST"},
     "/api/events/": {"GET"},
     "/api/webhooks/": {"GET", "POST"},
     "/api/webhooks/{id}/": {"GET", "PATCH", "DELETE"},

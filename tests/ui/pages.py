@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assessments.models import WhatIfPlan
+
 ALL = frozenset({"viewer", "procurement", "security", "admin"})
 PROCUREMENT = frozenset({"procurement", "admin"})
 SECURITY = frozenset({"security", "admin"})
@@ -50,4 +52,6 @@ PAGES = [
     Page("finding-list", lambda w: "/findings/?overdue=true"),
     Page("network", lambda w: "/network/"),
     Page("network-lab", lambda w: f"/network/?lab={w.lab_a.id}"),
+    Page("planning", lambda w: "/planning/"),
+    Page("planning-plan", lambda w: f"/planning/{WhatIfPlan.objects.get(name='Lower Meridian for A').id}/"),
 ]

@@ -42,6 +42,8 @@ PINNED = {
     "finding-list": 6,
     "network": 9,
     "network-lab": 9,
+    "planning": 7,
+    "planning-plan": 42,
 }
 
 

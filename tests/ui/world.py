@@ -17,6 +17,7 @@ import itertools
 from django.utils import timezone
 
 from assessments import recompute
+from assessments.models import WhatIfPlan
 from tests import factories as f
 
 _serial = itertools.count(1)
@@ -53,6 +54,13 @@ def build_world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b) ->
         assessment=assessment,
         title="No subprocessor list",
         due_on=timezone.now().date() - dt.timedelta(days=3),
+    )
+    WhatIfPlan.objects.create(
+        name="Lower Meridian for A",
+        lab=lab_a,
+        changes=[
+            {"op": "update", "object": "engagement", "id": meridian_a.id, "fields": {"criticality": "low"}}
+        ],
     )
     recompute.rebuild_all()
     return World(

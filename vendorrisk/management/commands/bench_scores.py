@@ -79,6 +79,9 @@ class Command(BaseCommand):
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "results.json")
         )
         parser.add_argument("--skip-worker", action="store_true", help="Skip write_to_fresh_ms.")
+        parser.add_argument(
+            "--what-if-only", action="store_true", help="Build the world and measure what_if_ms only."
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql" or "bench" not in connection.settings_dict["NAME"]:
@@ -90,6 +93,11 @@ class Command(BaseCommand):
         results["build_s"] = self.timed(lambda: self.build(scale))
         results["raw_read_s"] = min(self.timed(self.raw_read) for _ in range(3))
         self.say(f"raw read {results['raw_read_s']:.2f} s")
+        results["what_if_ms"] = self.what_if(20)
+        self.say(f"what-if p50 {results['what_if_ms']}")
+        if options["what_if_only"]:
+            self.stdout.write(json.dumps(results, indent=2, default=str))
+            return
         rebuild = recompute.rebuild_all()
         results["full_rebuild_s"] = round(rebuild.seconds, 3)
         results["rebuild_to_floor"] = round(rebuild.seconds / results["raw_read_s"], 2)
@@ -108,6 +116,7 @@ class Command(BaseCommand):
             "write_to_fresh_p50<=1000ms": (results.get("write_to_fresh_ms") or {}).get("p50", 1e9) <= 1000,
             "burst_10k_drains<=10": results["burst_10k_drains"] <= 10,
             "dashboard_p50<=250ms": results["dashboard_ms"]["p50"] <= 250,
+            "what_if_p50<1000ms": max(v["p50"] for v in results["what_if_ms"].values()) < 1000,
         }
         out = Path(options["output"])
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -261,6 +270,42 @@ class Command(BaseCommand):
             "rows_touched_p50": pct(rows, 0.5),
             "rows_touched_max": max(rows),
         }
+
+    def what_if(self, count) -> dict:
+        """`POST /api/what-if/` with one change, a new engagement of a random lab, for the vendor with the
+        most engagements and for one with a single engagement (p50, p95 after a warm-up). It reads only."""
+        from django.db.models import Count
+
+        user, _ = User.objects.get_or_create(username="bench-planner", defaults={"role": "admin"})
+        client = Client()
+        client.force_login(user)
+        by_engagements = Vendor.objects.annotate(n=Count("engagements")).filter(n__gt=0).order_by("-n", "id")
+        vendors = {"popular": by_engagements.first(), "obscure": by_engagements.filter(n=1).last()}
+        lab_ids = list(Lab.objects.values_list("id", flat=True))
+        results = {}
+        for kind, vendor in vendors.items():
+            timings = []
+            for k in range(count + 1):
+                fields = {
+                    "lab": self.rng.choice(lab_ids), "vendor": vendor.id, "title": f"Bench plan {k}",
+                    "status": "active", "criticality": "high", "data_sensitivity": "confidential",
+                    "substitutability": "moderate", "start_date": "2026-01-01",
+                }  # fmt: skip
+                plan = {
+                    "changes": [{"op": "create", "object": "engagement", "ref": "new:1", "fields": fields}]
+                }
+                started = time.perf_counter()
+                response = client.post("/api/what-if/", plan, content_type="application/json")
+                elapsed = (time.perf_counter() - started) * 1000
+                assert response.status_code == 200, response.content
+                if k:  # the first request warms up
+                    timings.append(elapsed)
+            results[kind] = {
+                "vendor_engagements": vendor.engagements.count(),
+                "p50": pct(timings, 0.5),
+                "p95": pct(timings, 0.95),
+            }
+        return results
 
     def write_to_fresh(self, count) -> dict | None:
         redis_url = os.environ.get("REDIS_URL")
