@@ -26,6 +26,9 @@ class VectorResult:
     vendors: dict[int, dict]
     labs: dict[int, dict]
     shared: dict[int, dict]
+    # Unrounded intermediates, for tests that hold them bit-equal to the pure scorer's: per (vendor, lab)
+    # run "run_vendor" / "run_lab" (ids) and "harm"; per vendor (ascending id) "lab_equivalents", "likelihood".
+    raw: dict[str, np.ndarray]
 
 
 @dataclass
@@ -227,4 +230,11 @@ def compute_values(
     vendors = vendor_rows(vendor_common, pairs, eng, vendor_ids, now)
     shared = shared_rows(pairs, eng, vendor_ids, root_ids, now)
     labs = lab_rows(sorted(set(inputs.labs)), eng, reach, vendor_ids, root_ids, constants, now)
-    return VectorResult(vendors=vendors, labs=labs, shared=shared)
+    raw = {
+        "run_vendor": vendor_ids[run_vendor],
+        "run_lab": run_lab,
+        "harm": harm,
+        "lab_equivalents": lab_equivalents,
+        "likelihood": likelihood,
+    }
+    return VectorResult(vendors=vendors, labs=labs, shared=shared, raw=raw)
