@@ -37,6 +37,17 @@ def group_starts(*keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(change)
 
 
+def unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort and a mask: faster here than `np.unique` on millions of keys)."""
+    values = np.sort(values)
+    if len(values) == 0:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def sequential_reduce(values: np.ndarray, starts: np.ndarray, *, product: bool) -> np.ndarray:
     """Per run of `values` (runs begin at `starts`): the product (from 1.0) or sum (from 0.0), in order.
 

@@ -59,29 +59,33 @@ def vendor_rows(common: dict, pairs: dict, eng, vendor_ids: np.ndarray, now) -> 
         )
 
     n = len(vendor_ids)
-    lab_harms: list[dict] = [{} for _ in range(n)]
-    own_views: list[dict] = [{} for _ in range(n)]
-    labs: list[list] = [[] for _ in range(n)]
-    lab_count = [0] * n
     bands = scoring.SCORE_BANDS
-    for run, (v, lab, harm6, own, band, is_chosen, length) in enumerate(
-        zip(
-            run_vendor.tolist(),
-            run_lab.tolist(),
-            pairs["harm6"].tolist(),
-            pairs["own_score"].tolist(),
-            pairs["own_band"].tolist(),
-            chosen.tolist(),
-            run_lengths.tolist(),
-            strict=True,
-        )
+    keys = [str(lab) for lab in run_lab.tolist()]
+    harm6 = pairs["harm6"].tolist()
+    views = [
+        [score, bands[band]]
+        for score, band in zip(pairs["own_score"].tolist(), pairs["own_band"].tolist(), strict=True)
+    ]
+    bounds = np.searchsorted(run_vendor, np.arange(n + 1)).tolist()  # runs are sorted by vendor
+    chosen_runs = np.flatnonzero(chosen).tolist()
+    labs: list[list] = [[] for _ in range(n)]
+    for run, v, lab, length in zip(
+        chosen_runs,
+        run_vendor[chosen_runs].tolist(),
+        run_lab[chosen_runs].tolist(),
+        run_lengths[chosen_runs].tolist(),
+        strict=True,
     ):
-        key = str(lab)
-        lab_harms[v][key] = harm6
-        own_views[v][key] = [own, bands[band]]
-        lab_count[v] += 1
-        if is_chosen:
-            labs[v].append({"lab": lab, "harm": harm6, "engagements": terms[run], "engagement_count": length})
+        labs[v].append(
+            {"lab": lab, "harm": harm6[run], "engagements": terms[run], "engagement_count": length}
+        )
+    lab_harms = [
+        dict(zip(keys[a:b], harm6[a:b], strict=True)) for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
+    own_views = [
+        dict(zip(keys[a:b], views[a:b], strict=True)) for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
+    lab_count = np.diff(bounds).tolist()
 
     rows = {}
     for i, vendor_id in enumerate(common["ids"]):
@@ -119,21 +123,22 @@ def shared_rows(pairs: dict, eng, vendor_ids: np.ndarray, root_ids: np.ndarray, 
     indirect = pairs["run_min_hops"] >= 1
     indirect_pairs = np.flatnonzero(indirect[run_of_pair])
     direct = eng.vendors[pairs["item"][indirect_pairs]]
-    keys = np.unique(run_of_pair[indirect_pairs] * n + direct)
+    keys = va.unique(run_of_pair[indirect_pairs] * n + direct)
     key_run, key_direct = keys // n, keys % n
-    run_groups = np.unique(np.stack([key_run, root_ids[key_direct]], axis=1), axis=0)
-    two_groups = np.bincount(run_groups[:, 0], minlength=len(runs)) >= 2
+    all_roots = va.unique(root_ids)
+    group_keys = va.unique(key_run * (len(all_roots) + 1) + np.searchsorted(all_roots, root_ids[key_direct]))
+    two_groups = np.bincount(group_keys // (len(all_roots) + 1), minlength=len(runs)) >= 2
     labs_reaching = np.bincount(run_vendor[indirect], minlength=n)
     through_two = np.bincount(run_vendor[two_groups], minlength=n) > 0
     qualifies = (labs_reaching >= 2) | through_two
 
+    keep = qualifies[run_vendor[key_run]]
+    key_run, key_direct = key_run[keep], key_direct[keep]
     lab_via: dict[int, dict[str, list[int]]] = {}
-    for run, direct_index in zip(key_run.tolist(), key_direct.tolist(), strict=True):
-        v = int(run_vendor[run])
-        if qualifies[v]:
-            lab_via.setdefault(v, {}).setdefault(str(int(run_lab[run])), []).append(
-                int(vendor_ids[direct_index])
-            )
+    for v, lab, direct_id in zip(
+        run_vendor[key_run].tolist(), run_lab[key_run].tolist(), vendor_ids[key_direct].tolist(), strict=True
+    ):
+        lab_via.setdefault(v, {}).setdefault(str(lab), []).append(direct_id)
     rows = {}
     for v, by_lab in sorted(lab_via.items()):
         rows[int(vendor_ids[v])] = {
@@ -193,7 +198,7 @@ def lab_rows(lab_list, eng, reach, vendor_ids, root_ids, constants, now) -> dict
     spof = np.lexsort((r_group, -r_share6, r_lab))
     spof = spof[_rank_in_runs(r_lab[spof]) == 0]
     # Where a reached group is also a direct one: its exposure and share (else 0).
-    all_roots = np.unique(root_ids)
+    all_roots = va.unique(root_ids)
     span = len(all_roots) + 1
     d_key = d_lab * span + np.searchsorted(all_roots, d_group)
     r_key = r_lab * span + np.searchsorted(all_roots, r_group)
@@ -202,18 +207,16 @@ def lab_rows(lab_list, eng, reach, vendor_ids, root_ids, constants, now) -> dict
     group_exposure = np.where(is_direct, va.round6(d_exposure)[match] if len(d_key) else 0.0, 0.0)
     group_share = np.where(is_direct, d_share6[match] if len(d_key) else 0.0, 0.0)
 
-    groups: dict[int, list] = {}
-    for lab, group, exposure, share, reach_share in zip(
-        r_lab.tolist(),
-        r_group.tolist(),
-        group_exposure.tolist(),
-        group_share.tolist(),
-        r_share6.tolist(),
-        strict=True,
-    ):
-        groups.setdefault(lab, []).append(
-            {"group": group, "exposure": exposure, "share": share, "reach_share": reach_share}
+    group_dicts = [
+        {"group": group, "exposure": exposure, "share": share, "reach_share": reach_share}
+        for group, exposure, share, reach_share in zip(
+            r_group.tolist(), group_exposure.tolist(), group_share.tolist(), r_share6.tolist(), strict=True
         )
+    ]
+    bounds = np.append(r_runs, len(r_lab)).tolist()
+    groups = {
+        lab: group_dicts[a:b] for lab, a, b in zip(r_lab[r_runs].tolist(), bounds, bounds[1:], strict=False)
+    }
     x6 = eng.exposure6[eng.levels]
     chosen = np.lexsort((eng.ids, -x6, eng.labs))
     chosen = chosen[_rank_in_runs(eng.labs[chosen]) < MAX_LAB_ENGAGEMENT_ROWS]
