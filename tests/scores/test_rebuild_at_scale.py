@@ -158,3 +158,9 @@ def test_vectorised_rebuild_stores_what_the_pure_rebuild_stores():
     recompute.rebuild_all()
     assert stored_scores() == pure_after
     assert SharedDependency.objects.count() == len(pure_after["shared"])
+
+
+def test_rebuild_of_an_empty_register():
+    result = recompute.rebuild_all()
+    assert (result.vendors, result.labs, result.history_rows) == (0, 0, 0)
+    assert not VendorScore.objects.exists() and not LabConcentration.objects.exists()
