@@ -2,7 +2,7 @@
 
 `drain()` is what the Celery task runs: it takes the pending dirty marks with row locks (SKIP LOCKED on
 PostgreSQL), recomputes only the vendors and labs they name, writes scores and history, and deletes the
-marks it read, all in one transaction. `rebuild_all()` recomputes everything from scratch.
+marks it read, all in one transaction. `rebuild_all()` recomputes everything from scratch (assessments.rebuild).
 """
 
 import logging
@@ -132,38 +132,60 @@ def _store_rows(model, history_model, key: str, values_by_id: dict, watched: lis
     return len(history)
 
 
+def vendor_values(out: scoring.VendorScoreOut, now) -> dict:
+    """The stored VendorScore values of one scorer result (the vectorised rebuild builds the same)."""
+    return {
+        "score": Decimal(str(out.score)).quantize(Decimal("0.1")),
+        "band": out.band,
+        "impact": out.impact,
+        "likelihood": out.likelihood,
+        "lab_equivalents": out.lab_equivalents,
+        "labs_exposed": out.labs_exposed,
+        "base_likelihood": out.base_likelihood,
+        "assessment_id": out.assessment_id,
+        "components": _trim_components(out.components),
+        "lab_harms": {str(k): v for k, v in sorted(out.lab_harms.items())},
+        "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
+        "computed_at": now,
+    }
+
+
+def shared_values(out: scoring.SharedDependencyOut, now) -> dict:
+    return {
+        "labs_reaching": out.labs_reaching,
+        "via": list(out.via),
+        "lab_via": {str(k): list(v) for k, v in sorted(out.lab_via.items())},
+        "computed_at": now,
+    }
+
+
+def lab_values(out: scoring.LabConcentrationOut, now) -> dict:
+    return {
+        "hhi": out.hhi,
+        "hhi_look_through": out.hhi_look_through,
+        "band": out.band,
+        "top_vendor_id": out.top_vendor,
+        "top_share": out.top_share,
+        "effective_providers": out.effective_providers,
+        "spof_vendor_id": out.single_point_of_failure,
+        "spof_share": out.single_point_of_failure_share,
+        "groups": out.groups,
+        "components": _trim_lab_components(out.components),
+        "computed_at": now,
+    }
+
+
 def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: dict, now) -> int:
     alive = set(Vendor.objects.filter(id__in=vendor_ids).values_list("id", flat=True))
     values_by_id = {
-        vendor_id: {
-            "score": Decimal(str(out.score)).quantize(Decimal("0.1")),
-            "band": out.band,
-            "impact": out.impact,
-            "likelihood": out.likelihood,
-            "lab_equivalents": out.lab_equivalents,
-            "labs_exposed": out.labs_exposed,
-            "base_likelihood": out.base_likelihood,
-            "assessment_id": out.assessment_id,
-            "components": _trim_components(out.components),
-            "lab_harms": {str(k): v for k, v in sorted(out.lab_harms.items())},
-            "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
-            "computed_at": now,
-        }
-        for vendor_id, out in result.vendors.items()
-        if vendor_id in alive
+        vendor_id: vendor_values(out, now) for vendor_id, out in result.vendors.items() if vendor_id in alive
     }
     history = _store_rows(VendorScore, VendorScoreHistory, "vendor", values_by_id, VENDOR_FIELDS, causes, now)
 
     shared = result.shared_dependencies
     SharedDependency.objects.filter(vendor_id__in=vendor_ids).exclude(vendor_id__in=shared.keys()).delete()
     rows = [
-        SharedDependency(
-            vendor_id=vendor_id,
-            labs_reaching=out.labs_reaching,
-            via=list(out.via),
-            lab_via={str(k): list(v) for k, v in sorted(out.lab_via.items())},
-            computed_at=now,
-        )
+        SharedDependency(vendor_id=vendor_id, **shared_values(out, now))
         for vendor_id, out in sorted(shared.items())
         if vendor_id in alive
     ]
@@ -173,23 +195,7 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
 
 def _store_labs(result: scoring.ScoringResult, lab_ids: set[int], causes: dict, now) -> int:
     alive = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True))
-    values_by_id = {
-        lab_id: {
-            "hhi": out.hhi,
-            "hhi_look_through": out.hhi_look_through,
-            "band": out.band,
-            "top_vendor_id": out.top_vendor,
-            "top_share": out.top_share,
-            "effective_providers": out.effective_providers,
-            "spof_vendor_id": out.single_point_of_failure,
-            "spof_share": out.single_point_of_failure_share,
-            "groups": out.groups,
-            "components": _trim_lab_components(out.components),
-            "computed_at": now,
-        }
-        for lab_id, out in result.labs.items()
-        if lab_id in alive
-    }
+    values_by_id = {lab_id: lab_values(out, now) for lab_id, out in result.labs.items() if lab_id in alive}
     return _store_rows(
         LabConcentration, LabConcentrationHistory, "lab", values_by_id, LAB_FIELDS, causes, now
     )
@@ -279,7 +285,15 @@ def drain_all() -> list[DrainResult]:
 
 
 def rebuild_all() -> DrainResult:
-    """Recompute every vendor and lab from scratch, and clear the marks that rebuild covers."""
+    """Recompute every vendor and lab from scratch (the vectorised rebuild), and clear the marks it covers."""
+    from .rebuild import rebuild_all as vectorised_rebuild  # why here: rebuild builds on this module
+
+    return vectorised_rebuild()
+
+
+def rebuild_all_pure() -> DrainResult:
+    """The same rebuild through the pure scorer and the drain's upserts: the reference the tests and
+    `make bench` (`reference_scorer_s`) compare the vectorised rebuild with."""
     started = time.perf_counter()
     with transaction.atomic():
         if connection.vendor == "postgresql":

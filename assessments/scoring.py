@@ -756,7 +756,7 @@ def compute(
     stored recompute assembles them from the vendors' own_views instead), which needs only the lab's
     engagements and the graph.
     """
-    with _collector_paused():
+    with collector_paused():
         scorer = _Scorer(inputs, now=now, constants=constants)
         return scorer.run(
             _requested(vendor_ids, scorer.vendor_ids, "vendor"),
@@ -766,7 +766,7 @@ def compute(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while scoring.
 
     A full run builds millions of small containers (the breakdowns) and creates no reference cycles, yet

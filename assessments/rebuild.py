@@ -1,0 +1,129 @@
+"""The full rebuild (`recompute_scores --all`): the vectorised scorer over every input, fresh rows in bulk.
+
+Inside one transaction: read every input with one plain query per table, compute every stored value with
+`vector_scoring` (equal to the pure scorer), then replace the score tables wholesale — one DELETE and one
+COPY per table on PostgreSQL (psycopg2 `copy_expert`), `bulk_create` elsewhere — and add a history row
+where a watched value changed. Readers keep seeing the previous rows until the transaction commits. The
+cyclic garbage collector is paused throughout: the build makes millions of small containers and no cycles.
+"""
+
+import csv
+import io
+import json
+import time
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vendors.models import Lab, ScoreMark, Vendor
+
+from . import scoring, vector_scoring
+from .models import (
+    LabConcentration,
+    LabConcentrationHistory,
+    SharedDependency,
+    VendorScore,
+    VendorScoreHistory,
+)
+from .recompute import LAB_FIELDS, LOCK_GLOBAL, VENDOR_FIELDS, DrainResult, constants
+from .recompute_inputs import load_all_inputs
+
+CAUSE = "full rebuild"
+COPY_CHUNK_ROWS = 20_000
+
+
+def _csv_value(value):
+    if value is None:
+        return None  # an unquoted empty field: NULL in PostgreSQL's CSV format
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _copy(model, rows: list[dict]) -> None:
+    """COPY the rows (dicts of attribute name → value, all with the same keys) into the model's table."""
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    names = list(rows[0])
+    columns = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in names)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), COPY_CHUNK_ROWS):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in rows[offset : offset + COPY_CHUNK_ROWS]:
+                writer.writerow([_csv_value(row[name]) for name in names])
+            buffer.seek(0)
+            cursor.cursor.copy_expert(sql, buffer)
+
+
+def write_rows(model, rows: list[dict]) -> None:
+    """Insert fresh rows in bulk: COPY on PostgreSQL, bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy(model, rows)
+    else:
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
+
+
+def _replace(model, history_model, key: str, values_by_id: dict[int, dict], watched: list[str], now) -> int:
+    """Swap the table's rows for these; history where a watched value changed. Returns history rows."""
+    previous = {row[0]: row[1:] for row in model.objects.values_list(f"{key}_id", *watched).iterator()}
+    history = []
+    for pk, values in values_by_id.items():
+        current = tuple(values[f] for f in watched)
+        if previous.get(pk) != current:
+            history.append(
+                {
+                    f"{key}_id": pk,
+                    **dict(zip(watched, current, strict=True)),
+                    "causes": [{"cause": CAUSE, "lab": None}],
+                    "cause_count": 1,
+                    "computed_at": now,
+                }
+            )
+    model.objects.all().delete()
+    write_rows(model, [{f"{key}_id": pk, **values} for pk, values in sorted(values_by_id.items())])
+    write_rows(history_model, history)
+    return len(history)
+
+
+def rebuild_all() -> DrainResult:
+    """Recompute every vendor and lab from scratch, and clear the marks that rebuild covers."""
+    started = time.perf_counter()
+    with scoring.collector_paused(), transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_GLOBAL])
+        last_mark = ScoreMark.objects.order_by("-id").values_list("id", flat=True).first()
+        inputs = load_all_inputs()
+        now = timezone.now()
+        result = vector_scoring.compute_values(inputs, now=now, constants=constants())
+        # Every vendor and lab read above is alive unless deleted meanwhile; those rows are dropped.
+        vendors = set(Vendor.objects.values_list("id", flat=True))
+        labs = set(Lab.objects.values_list("id", flat=True))
+        vendor_values = {pk: v for pk, v in result.vendors.items() if pk in vendors}
+        lab_values = {pk: v for pk, v in result.labs.items() if pk in labs}
+        history = _replace(VendorScore, VendorScoreHistory, "vendor", vendor_values, VENDOR_FIELDS, now)
+        SharedDependency.objects.all().delete()
+        write_rows(
+            SharedDependency,
+            [{"vendor_id": pk, **values} for pk, values in sorted(result.shared.items()) if pk in vendors],
+        )
+        history += _replace(LabConcentration, LabConcentrationHistory, "lab", lab_values, LAB_FIELDS, now)
+        if last_mark is not None:
+            ScoreMark.objects.filter(id__lte=last_mark).delete()
+    return DrainResult(
+        marks=0,
+        vendors=len(vendor_values),
+        labs=len(lab_values),
+        history_rows=history,
+        seconds=time.perf_counter() - started,
+        causes=[CAUSE],
+    )
