@@ -2,8 +2,13 @@
 
 from typing import Any
 
+from auditlog import get_logentry_model
+from auditlog.diff import model_instance_diff
+from auditlog.registry import auditlog
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.signals import pre_save
 
 from vendorrisk.core.scoping import ScopedCount, scoped_count
 
@@ -93,3 +98,46 @@ def model_delete(
 def blocker(queryset, *, actor) -> ScopedCount:
     """A blocker entry: every dependent blocks; the caller is told counts and ids within its labs only."""
     return scoped_count(queryset, actor)
+
+
+BULK_BATCH = 500
+
+
+def model_bulk_create(model: type[models.Model], objects: list, *, actor) -> list:
+    """Insert already-validated `objects` in bulk, each with the audit entry its single create writes."""
+    if not objects:
+        return []
+    with transaction.atomic(), acting_as(actor):
+        created = model.objects.bulk_create(objects, batch_size=BULK_BATCH)
+        write_create_entries(created)
+    return created
+
+
+class _EntryCollector(type(get_logentry_model().objects)):
+    """auditlog's own `log_create`, returning the entry unsaved so entries can be inserted in bulk."""
+
+    def create(self, **kwargs):
+        return self.model(**kwargs)
+
+
+def write_create_entries(objects: list[models.Model]) -> None:
+    """One auditlog CREATE entry per object, exactly as its post_save receiver would write it.
+
+    A bulk insert sends no pre_save, so it is sent here for each entry: auditlog's receiver (connected
+    while `vendorrisk.core.audit.acting_as` is active) then sets the actor.
+    """
+    LogEntry = get_logentry_model()
+    collector = _EntryCollector()
+    collector.model = LogEntry
+    entries = []
+    for obj in objects:
+        if not auditlog.contains(type(obj)):
+            continue
+        changes = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
+        entry = collector.log_create(obj, action=LogEntry.Action.CREATE, changes=changes)
+        if entry is not None:
+            pre_save.send(
+                sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
+            )
+            entries.append(entry)
+    LogEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
