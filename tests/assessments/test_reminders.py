@@ -116,9 +116,11 @@ def test_without_recipients_nothing_is_sent_and_the_threshold_is_not_retried(set
 def test_the_daily_beat_task_sends_them():
     completed(TODAY + dt.timedelta(days=1))
     now = dt.datetime.combine(TODAY, dt.time(6, 30), tzinfo=dt.UTC)
-    with mock.patch("django.utils.timezone.now", return_value=now):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            assert send_assessment_reminders.delay().get() == 1
+    with (
+        mock.patch("django.utils.timezone.now", return_value=now),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        assert send_assessment_reminders.delay().get() == 1
     assert "expires in 1 day" in mail.outbox[0].subject
     entries = [e for e in app.conf.beat_schedule.values() if e["task"] == send_assessment_reminders.name]
     assert len(entries) == 1
