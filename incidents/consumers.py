@@ -26,6 +26,13 @@ def _changes(event: Event) -> dict:
     return event.data.get("changes") or {}
 
 
+def _ids(event: Event, *keys: str) -> tuple | None:
+    """The ids under `keys` in the event's payload, or None when one is missing (an event a script or a
+    test recorded by hand without the object's representation: nothing to follow from it)."""
+    values = tuple(event.data.get(key) for key in keys)
+    return None if any(value is None for value in values) else values
+
+
 def _sync(incident_ids) -> None:
     for incident in Incident.objects.filter(id__in=set(incident_ids)).order_by("id"):
         notifications.sync_notifications(incident)
@@ -37,12 +44,13 @@ def engagements_exposure(batch: list[Event]) -> None:
     reach: dict[int, set[int]] = defaultdict(set)
     for event in batch:
         changes = _changes(event)
-        if event.type == "engagement.updated" and not changes.keys() & EXPOSURE_FIELDS:
+        ids = _ids(event, "lab", "vendor")
+        if ids is None or event.type == "engagement.updated" and not changes.keys() & EXPOSURE_FIELDS:
             continue
-        reach[event.data["lab"]].add(event.data["vendor"])
+        lab_id, vendor_id = ids
+        reach[lab_id].add(vendor_id)
         if "lab" in changes or "vendor" in changes:  # before the move too
-            old_lab = changes.get("lab", [event.data["lab"]])[0]
-            reach[old_lab].add(changes.get("vendor", [event.data["vendor"]])[0])
+            reach[changes.get("lab", [lab_id])[0]].add(changes.get("vendor", [vendor_id])[0])
     incident_ids: set[int] = set()
     for lab_id, vendor_ids in sorted(reach.items()):
         incident_ids |= {
@@ -62,7 +70,9 @@ def lab_regimes(batch: list[Event]) -> None:
 def dependency_reach(batch: list[Event]) -> None:
     edges: set[tuple[int, int]] = set()
     for event in batch:
-        edge = (event.data["vendor"], event.data["depends_on"])
+        edge = _ids(event, "vendor", "depends_on")
+        if edge is None:
+            continue
         edges.add(edge)
         changes = _changes(event)
         if "vendor" in changes or "depends_on" in changes:
@@ -76,7 +86,7 @@ def incidents_created(batch: list[Event]) -> None:
     """Notifications exist only for incidents some lab is exposed to: whose vendor is reached by a vendor
     with an engagement. The rest (most of a breach-portal file: vendors nobody engages) are skipped
     without the per-incident walk."""
-    vendor_of = {event.object_id: event.data["vendor"] for event in batch}
+    vendor_of = {event.object_id: ids[0] for event in batch if (ids := _ids(event, "vendor"))}
     reached = graph_queries.vendors_upstream(set(vendor_of.values()))
     engaged = set(
         Engagement.objects.filter(vendor_id__in=reached).values_list("vendor_id", flat=True).distinct()
@@ -94,7 +104,7 @@ def incidents_updated(batch: list[Event]) -> None:
 def lab_responses(batch: list[Event]) -> None:
     """A new response, or a changed time the lab learned of the incident, moves its clocks."""
     _sync(
-        event.data["incident"]
+        event.data.get("incident")
         for event in batch
         if event.type == "lab_response.recorded" or "aware_at" in _changes(event)
     )
@@ -103,16 +113,18 @@ def lab_responses(batch: list[Event]) -> None:
 @consumes("notification.submitted", "notification.updated")
 def notifications_submitted(batch: list[Event]) -> None:
     """A submitted stage starts the clock of the stage counted from it."""
-    _sync(event.data["incident"] for event in batch if "submitted_at" in _changes(event))
+    _sync(event.data.get("incident") for event in batch if "submitted_at" in _changes(event))
 
 
 @consumes("vendor.work_halted", "vendor.work_resumed")
 def work_changed(batch: list[Event]) -> None:
     for event in batch:
+        if "engagements" not in event.data:
+            continue
         services.vendor_work_changed(
             actor=event.actor,
             vendor_id=event.object_id,
             verb=event.type.rsplit("_", 1)[1],
             count=len(event.data["engagements"]),
-            reason=event.data["reason"],
+            reason=event.data.get("reason", ""),
         )
