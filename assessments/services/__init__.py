@@ -11,12 +11,15 @@ from .assessments import (
     default_valid_until,
 )
 from .evidence import evidence_delete, evidence_upload
+from .expiry import announce_expired_assessments, announce_overdue_findings
 from .findings import finding_create, finding_delete, finding_update
 from .questionnaires import questionnaire_create, questionnaire_delete, questionnaire_update
 from .reminders import REMINDER_DAYS, assessment_send_reminders
 
 __all__ = [
     "REMINDER_DAYS",
+    "announce_expired_assessments",
+    "announce_overdue_findings",
     "answers_put",
     "applicable_questions",
     "assessment_complete",
