@@ -51,10 +51,14 @@ def engagements_exposure(batch: list[Event]) -> None:
         reach[lab_id].add(vendor_id)
         if "lab" in changes or "vendor" in changes:  # before the move too
             reach[changes.get("lab", [lab_id])[0]].add(changes.get("vendor", [vendor_id])[0])
+    regimes = dict(Lab.objects.filter(pk__in=reach).values_list("pk", "regimes"))
     incident_ids: set[int] = set()
     for lab_id, vendor_ids in sorted(reach.items()):
         incident_ids |= {
-            i.id for i in notifications.incidents_to_resync(lab_id=lab_id, vendor_ids=vendor_ids)
+            i.id
+            for i in notifications.incidents_to_resync(
+                lab_id=lab_id, vendor_ids=vendor_ids, has_regimes=bool(regimes.get(lab_id))
+            )
         }
     _sync(incident_ids)
 

@@ -216,11 +216,17 @@ def sync_notifications(incident: Incident) -> None:
     )
 
 
-def incidents_to_resync(*, lab_id: int, vendor_ids: Iterable[int]) -> list[Incident]:
+def incidents_to_resync(
+    *, lab_id: int, vendor_ids: Iterable[int], has_regimes: bool | None = None
+) -> list[Incident]:
     """Incidents a change of this lab's exposure may affect: those at vendors its data reaches (open or
-    recent, with data exposed), and those that already owe it a notification (to retire rows)."""
+    recent, with data exposed), and those that already owe it a notification (to retire rows). A lab under
+    no regime owes nothing new, so only the rows it still owes are re-checked (`has_regimes`: known by the
+    caller, else read)."""
     recent = timezone.now() - RECENT
-    reach = vendors_downstream(vendor_ids) if vendor_ids else set()
+    if has_regimes is None:
+        has_regimes = bool(Lab.objects.filter(pk=lab_id).values_list("regimes", flat=True).first())
+    reach = vendors_downstream(vendor_ids) if vendor_ids and has_regimes else set()
     reached = (
         Incident.objects.filter(vendor_id__in=reach)
         .exclude(data_exposure=DataExposure.NONE)

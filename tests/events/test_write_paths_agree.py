@@ -161,3 +161,22 @@ def test_api_csv_and_hhs_bulk_write_the_same_marks_audit_and_events(world, admin
 
     assert hhs["audit"] == without_actor(api["audit"], 2)
     assert hhs["events"] == without_actor(api["events"], 1)
+
+
+def test_bulk_audit_diffs_are_auditlogs_own(lab_a, vendor_a, admin_user):
+    """The bulk inserts' create entries (worked out once per model) equal auditlog's `model_instance_diff`."""
+    from auditlog.diff import model_instance_diff
+    from django.conf import settings
+
+    from vendorrisk.core.services import _CreateDiffs
+
+    objects = [
+        f.EngagementFactory(lab=lab_a, vendor=vendor_a, data_categories=["personal_data"], annual_value=5),
+        f.IncidentFactory(vendor=vendor_a),
+        f.LabFactory(regimes=["gdpr"]),
+        vendor_a,
+    ]
+    diffs = _CreateDiffs()
+    for obj in objects:
+        expected = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
+        assert diffs.of(obj) == expected, type(obj).__name__
