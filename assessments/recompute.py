@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents.models import Incident
+from vendorrisk.core import events
+from vendorrisk.core.event_data import json_value
 from vendors.models import Lab, ScoreMark, Vendor
 
 from . import scoring
@@ -105,16 +107,48 @@ def _trim_lab_components(components: dict) -> dict:
     }
 
 
+# A stored band that changes is an event: (type, the payload's fields besides the band).
+BAND_EVENTS = {
+    "vendor": ("vendor.score_band_changed", ["score", "impact", "likelihood", "labs_exposed"]),
+    "lab": ("lab.concentration_band_changed", ["hhi", "hhi_look_through", "top_vendor_id", "top_share"]),
+}
+
+
+def _band_events(key: str, changed: list[tuple[int, str, dict]], now) -> list[events.NewEvent]:
+    """One event per object whose stored band changed (a first computation is no change); a lab's
+    concerns that lab, a vendor's is a vendor-wide fact."""
+    event_type, fields = BAND_EVENTS[key]
+    return [
+        events.NewEvent(
+            event_type,
+            key,
+            pk,
+            (pk,) if key == "lab" else (),
+            {
+                key: pk,
+                "band": values["band"],
+                **{f.removesuffix("_id"): json_value(values[f]) for f in fields},
+                "computed_at": json_value(now),
+            },
+            {"band": [old_band, values["band"]]},
+        )
+        for pk, old_band, values in changed
+    ]
+
+
 def _store_rows(model, history_model, key: str, values_by_id: dict, watched: list[str], causes, now) -> int:
-    """Upsert the current rows; write a history row (with its causes) where a watched value changed."""
+    """Upsert the current rows; write a history row (with its causes) where a watched value changed, and
+    an event where the band changed."""
     previous = {
         getattr(row, f"{key}_id"): row
         for row in model.objects.filter(**{f"{key}_id__in": values_by_id}).only(f"{key}_id", *watched)
     }
-    rows, history = [], []
+    rows, history, band_changes = [], [], []
     for pk, values in sorted(values_by_id.items()):
         rows.append(model(**{f"{key}_id": pk}, **values))
         old = previous.get(pk)
+        if old is not None and old.band != values["band"]:
+            band_changes.append((pk, old.band, values))
         if old is None or any(getattr(old, f) != values[f] for f in watched):
             cause_list, count = _causes_for(causes, pk)
             history.append(
@@ -129,6 +163,7 @@ def _store_rows(model, history_model, key: str, values_by_id: dict, watched: lis
     if rows:
         _upsert(model, rows, key, list(next(iter(values_by_id.values()))))
     history_model.objects.bulk_create(history, batch_size=1000)
+    events.record_many(_band_events(key, band_changes, now), actor=None)
     return len(history)
 
 

@@ -39,3 +39,12 @@ def mark_time_dependent_scores() -> int:
 def send_assessment_reminders() -> int:
     """Daily: email once per threshold when a completed assessment is 30, 7 or 1 days from expiry."""
     return services.assessment_send_reminders()
+
+
+@shared_task(name="assessments.tasks.announce_expiries", acks_late=True, ignore_result=True)
+def announce_expiries() -> dict:
+    """Daily: `assessment.expired` and `finding.overdue` events, once each."""
+    return {
+        "expired": services.announce_expired_assessments(),
+        "overdue_findings": services.announce_overdue_findings(),
+    }

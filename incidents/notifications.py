@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -22,7 +22,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from vendorrisk.core import events
 from vendorrisk.core.dates import add_months
+from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.roles import Role
 from vendorrisk.core.services import model_create, model_update
 from vendors.choices import DataCategory, Regime
@@ -31,6 +33,7 @@ from vendors.models import Engagement, Lab
 
 from .choices import OPEN_STATUSES, DataExposure
 from .choices import NotificationStage as Stage
+from .events import notification_events
 from .impact import exposures
 from .models import Incident, LabResponse, Notification
 
@@ -180,19 +183,22 @@ def sync_notifications(incident: Incident) -> None:
     existing = {(n.lab_id, n.regime, n.stage): n for n in Notification.objects.filter(incident=incident)}
     wanted = wanted_notifications(incident, existing)
     now = timezone.now()
+    created, updated, changes_made = [], [], []
     for (lab_id, regime, stage), due in wanted.items():
         row = existing.get((lab_id, regime, stage))
         if row is None:
-            model_create(
-                Notification,
-                actor=None,
-                data={
-                    "incident": incident,
-                    "lab_id": lab_id,
-                    "regime": regime,
-                    "stage": stage,
-                    "due_at": due,
-                },
+            created.append(
+                model_create(
+                    Notification,
+                    actor=None,
+                    data={
+                        "incident": incident,
+                        "lab_id": lab_id,
+                        "regime": regime,
+                        "stage": stage,
+                        "due_at": due,
+                    },
+                )
             )
             continue
         changes: dict = {}
@@ -206,17 +212,33 @@ def sync_notifications(incident: Incident) -> None:
             if row.warned_overdue_at and due > now:
                 changes["warned_overdue_at"] = None
         if changes:
-            model_update(row, actor=None, data=changes)
+            _, old = model_update(row, actor=None, data=changes)
+            updated.append(row)
+            changes_made.append(changes_of(old, row))
     for key, row in existing.items():
         if key not in wanted and row.required:
-            model_update(row, actor=None, data={"required": False})
+            _, old = model_update(row, actor=None, data={"required": False})
+            updated.append(row)
+            changes_made.append(changes_of(old, row))
+    for row in [*created, *updated]:
+        row.incident = incident  # loaded already: the payloads need its title
+    events.record_many(
+        notification_events("created", created) + notification_events("updated", updated, changes_made),
+        actor=None,
+    )
 
 
-def _incidents_to_resync(*, lab_id: int, vendor_ids: Iterable[int]) -> list[Incident]:
+def incidents_to_resync(
+    *, lab_id: int, vendor_ids: Iterable[int], has_regimes: bool | None = None
+) -> list[Incident]:
     """Incidents a change of this lab's exposure may affect: those at vendors its data reaches (open or
-    recent, with data exposed), and those that already owe it a notification (to retire rows)."""
+    recent, with data exposed), and those that already owe it a notification (to retire rows). A lab under
+    no regime owes nothing new, so only the rows it still owes are re-checked (`has_regimes`: known by the
+    caller, else read)."""
     recent = timezone.now() - RECENT
-    reach = vendors_downstream(vendor_ids) if vendor_ids else set()
+    if has_regimes is None:
+        has_regimes = bool(Lab.objects.filter(pk=lab_id).values_list("regimes", flat=True).first())
+    reach = vendors_downstream(vendor_ids) if vendor_ids and has_regimes else set()
     reached = (
         Incident.objects.filter(vendor_id__in=reach)
         .exclude(data_exposure=DataExposure.NONE)
@@ -230,13 +252,13 @@ def _incidents_to_resync(*, lab_id: int, vendor_ids: Iterable[int]) -> list[Inci
 def sync_for_lab(lab: Lab) -> None:
     """A lab's regimes changed (vendors.services.LAB_CHANGE_HOOKS)."""
     vendor_ids = set(Engagement.objects.filter(lab_id=lab.id).values_list("vendor_id", flat=True).distinct())
-    for incident in _incidents_to_resync(lab_id=lab.id, vendor_ids=vendor_ids):
+    for incident in incidents_to_resync(lab_id=lab.id, vendor_ids=vendor_ids):
         sync_notifications(incident)
 
 
 def sync_for_engagement(engagement: Engagement) -> None:
     """An engagement was created, changed or deleted (vendors.services.ENGAGEMENT_CHANGE_HOOKS)."""
-    for incident in _incidents_to_resync(lab_id=engagement.lab_id, vendor_ids={engagement.vendor_id}):
+    for incident in incidents_to_resync(lab_id=engagement.lab_id, vendor_ids={engagement.vendor_id}):
         sync_notifications(incident)
 
 
@@ -268,8 +290,10 @@ def _line(row: Notification) -> str:
     )
 
 
-def _warn(queryset, *, stamp: str, subject: str, intro: str, now: dt.datetime) -> int:
-    """Email each candidate row once, grouped by who may read it, and stamp it. Returns rows warned."""
+def _warn(queryset, *, stamp: str, kind: str, subject: str, intro: str, now: dt.datetime) -> int:
+    """Email each candidate row once, grouped by who may read it, and stamp it, with a
+    `notification.<kind>` event per row. Returns rows warned. The mail leaves after the commit: a
+    rolled-back warning (a stamp that did not stick) sends nothing."""
     with transaction.atomic():
         rows = list(
             queryset.select_for_update(skip_locked=True, of=("self",))
@@ -290,13 +314,19 @@ def _warn(queryset, *, stamp: str, subject: str, intro: str, now: dt.datetime) -
             body = "\n".join(
                 [intro, "", *(_line(r) for r in group), "", "Record each submission on its notification."]
             )
-            send_mail(
-                subject.format(n=len(group), s="" if len(group) == 1 else "s"),
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                list(to),
+            transaction.on_commit(
+                partial(
+                    send_mail,
+                    subject.format(n=len(group), s="" if len(group) == 1 else "s"),
+                    body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    list(to),
+                )
             )
         Notification.objects.filter(id__in=[r.id for r in rows]).update(**{stamp: now})
+        for row in rows:
+            setattr(row, stamp, now)
+        events.record_many(notification_events(kind, rows), actor=None)
         return len(rows)
 
 
@@ -307,6 +337,7 @@ def warn_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
     overdue = _warn(
         open_rows.filter(warned_overdue_at__isnull=True, due_at__lt=now),
         stamp="warned_overdue_at",
+        kind="overdue",
         subject="{n} regulator notification{s} overdue",
         intro="These regulator notifications are past their deadline and not recorded as submitted:",
         now=now,
@@ -314,6 +345,7 @@ def warn_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
     due_soon = _warn(
         open_rows.filter(warned_due_soon_at__isnull=True, due_at__gte=now, due_at__lte=now + DUE_SOON),
         stamp="warned_due_soon_at",
+        kind="due_soon",
         subject="{n} regulator notification{s} due within 12 hours",
         intro="These regulator notifications are due within 12 hours and not recorded as submitted:",
         now=now,

@@ -1,4 +1,5 @@
-"""Writes for incidents: lifecycle with its timeline, lab responses, notifications."""
+"""Writes for incidents: lifecycle with its timeline, lab responses, notifications, each recording its
+events; the notification upkeep follows them as consumers (`incidents/consumers.py`)."""
 
 from datetime import datetime
 
@@ -6,12 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from vendorrisk.core import events
 from vendorrisk.core.audit import acting_as
 from vendorrisk.core.errors import ApplicationError
-from vendorrisk.core.services import blocker, model_create, model_delete, model_update
-from vendors import dirty
+from vendorrisk.core.event_data import changes_of
+from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
+from vendors import dirty, graph_queries
 
 from .choices import DONE_STATUSES, OPEN_STATUSES, IncidentStatus, status_move_allowed
+from .events import incident_events, lab_response_data, notification_events
 from .impact import exposed_lab_ids
 from .models import Incident, IncidentUpdate, LabResponse, Notification
 
@@ -72,8 +76,30 @@ def incident_create(*, actor, note: str = "", at: datetime | None = None, **data
         created_at=at or timezone.now(),
     )
     dirty.mark_incident(vendor_id=incident.vendor_id, cause=f"incident {incident.id} created")
-    incident_changed(incident)
+    events.record_many(incident_events("created", [incident]), actor=actor)
     return incident
+
+
+@transaction.atomic
+def incident_bulk_insert(*, actor, incidents: list[Incident], notes: list[str], cause: str) -> list[Incident]:
+    """Insert validated, unsaved incidents in bulk (importers): each with the timeline entry, audit entries
+    and `incident.created` event `incident_create` writes; one score mark (`cause` may name `{n}`)."""
+    created = model_bulk_create(Incident, incidents, actor=actor)
+    model_bulk_create(
+        IncidentUpdate,
+        [
+            IncidentUpdate(incident=incident, body=note, status_to=incident.status)
+            for incident, note in zip(created, notes, strict=True)
+        ],
+        actor=actor,
+    )
+    if created:
+        dirty.mark(
+            vendors=graph_queries.vendors_upstream({i.vendor_id for i in created}),
+            cause=cause.format(n=len(created)),
+        )
+    events.record_many(incident_events("created", created), actor=actor)
+    return created
 
 
 @transaction.atomic
@@ -98,13 +124,19 @@ def incident_update(
         if incident.vendor_id != old_vendor:
             dirty.mark_incident(vendor_id=incident.vendor_id, cause=cause)
     if changed:
-        incident_changed(incident)
+        new_events = incident_events("updated", [incident], [changes_of(changed, incident)])
+        if incident.status != old_status:
+            new_events += incident_events(
+                "status_changed", [incident], [{"status": [old_status, incident.status]}]
+            )
+        events.record_many(new_events, actor=actor)
     return incident
 
 
 @transaction.atomic
 def incident_delete(*, actor, instance: Incident) -> None:
     pk, vendor_id = instance.pk, instance.vendor_id
+    deleted = incident_events("deleted", [instance])
     model_delete(
         instance,
         actor=actor,
@@ -117,15 +149,7 @@ def incident_delete(*, actor, instance: Incident) -> None:
         advice="Close the incident instead.",
     )
     dirty.mark_incident(vendor_id=vendor_id, cause=f"incident {pk} deleted")
-
-
-def incident_changed(incident: Incident) -> None:
-    """Keep derived rows (notifications) in step with the incident."""
-    for hook in INCIDENT_CHANGE_HOOKS:
-        hook(incident)
-
-
-INCIDENT_CHANGE_HOOKS: list = []
+    events.record_many(deleted, actor=actor)
 
 
 @transaction.atomic
@@ -159,8 +183,22 @@ def lab_response_create(*, actor, incident: Incident, **data) -> LabResponse:
     response = model_create(
         LabResponse, actor=actor, data={"incident": incident, "decided_by": actor, **data}
     )
-    incident_changed(incident)
+    _lab_response_event("lab_response.recorded", response, actor=actor)
     return response
+
+
+def _lab_response_event(
+    event_type: str, response: LabResponse, *, actor, changes: dict | None = None, labs=()
+) -> None:
+    events.record(
+        event_type,
+        actor=actor,
+        object_type="lab_response",
+        object_id=response.pk,
+        labs=sorted({response.lab_id, *labs}),
+        data=lab_response_data(response),
+        changes=changes,
+    )
 
 
 @transaction.atomic
@@ -169,9 +207,16 @@ def lab_response_update(*, actor, instance: LabResponse, **data) -> LabResponse:
     if "decision" in data and data["decision"] != instance.decision:
         data.setdefault("decided_at", timezone.now())
         data["decided_by"] = actor
+    old_lab = instance.lab_id
     response, changed = model_update(instance, actor=actor, data=data)
-    if "aware_at" in changed:
-        incident_changed(response.incident)
+    if changed:
+        _lab_response_event(
+            "lab_response.updated",
+            response,
+            actor=actor,
+            changes=changes_of(changed, response),
+            labs={old_lab, response.lab_id},  # moved to another lab: it concerns both
+        )
     return response
 
 
@@ -181,17 +226,20 @@ def notification_update(*, actor, instance: Notification, **data) -> Notificatio
     if allowed.get("submitted_at") and allowed["submitted_at"] > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"submitted_at": "A submission time cannot be in the future."})
     notification, changed = model_update(instance, actor=actor, data=allowed)
-    if "submitted_at" in changed:
-        incident_changed(notification.incident)
+    if changed:
+        kind = "submitted" if "submitted_at" in changed and notification.submitted_at else "updated"
+        events.record_many(
+            notification_events(kind, [notification], [changes_of(changed, notification)]), actor=actor
+        )
     return notification
 
 
-def vendor_work_changed(*, actor, vendor, verb: str, count: int, reason: str) -> None:
-    """Work was halted or resumed at a vendor (vendors.services.VENDOR_WORK_HOOKS): tell its open incidents.
+def vendor_work_changed(*, actor, vendor_id: int, verb: str, count: int, reason: str) -> None:
+    """Work was halted or resumed at a vendor (`vendor.work_halted`/`_resumed`): tell its open incidents.
 
     Every reader of an incident sees its timeline, so the entry names no lab.
     """
     who = actor.get_username() if getattr(actor, "is_authenticated", False) else "the system"
     body = f"Work {verb} on {count} engagement{'' if count == 1 else 's'} by {who}: {reason}"
-    for incident in Incident.objects.filter(vendor=vendor, status__in=OPEN_STATUSES).order_by("id"):
+    for incident in Incident.objects.filter(vendor_id=vendor_id, status__in=OPEN_STATUSES).order_by("id"):
         incident_update_create(actor=actor, incident=incident, body=body)

@@ -6,13 +6,18 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from vendorrisk.core import events
-from vendorrisk.core.filters import DateTimeRangeFilter, FilterSet, IdFilter, ModelChoiceFilter
+from vendorrisk.core.filters import (
+    DateTimeRangeFilter,
+    FilterSet,
+    IdFilter,
+    ModelChoiceFilter,
+    StrictDjangoFilterBackend,
+)
 from vendorrisk.core.pagination import AfterIdPagination
 from vendorrisk.core.scoping import can_see_lab, scope, visible_lab_ids
 from vendorrisk.models import Event, EventLab
@@ -251,7 +256,7 @@ class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Event.objects.none()  # the schema's model; reads go through get_queryset
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictDjangoFilterBackend]
     pagination_class = AfterIdPagination
 
     def get_queryset(self):

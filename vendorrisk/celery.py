@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
         "task": "assessments.tasks.mark_time_dependent_scores",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Assessments past their validity and findings past their due date: one event each.
+    "announce-expiries": {
+        "task": "assessments.tasks.announce_expiries",
+        "schedule": crontab(minute=10, hour=0),
+    },
     # Assessments 30, 7 and 1 days from expiry: one email per assessment and threshold.
     "send-assessment-reminders": {
         "task": "assessments.tasks.send_assessment_reminders",

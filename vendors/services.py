@@ -1,14 +1,22 @@
-"""Writes for labs, vendors, engagements and dependencies: validate, save, audit, mark scores dirty."""
+"""Writes for labs, vendors, engagements and dependencies: validate, save, audit, record the events,
+mark scores dirty. Single and bulk writes of an entity share one core (`_engagements_created`, ...);
+what must follow an event elsewhere (notification upkeep, timelines) is a consumer in the app above."""
+
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from vendorrisk.core import events
 from vendorrisk.core.accounts import check_assignee
+from vendorrisk.core.event_data import changes_of
+from vendorrisk.core.events import NewEvent
 from vendorrisk.core.scoping import scope
-from vendorrisk.core.services import blocker, model_create, model_delete, model_update
+from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
 
 from . import dirty, graph_queries
 from .choices import EngagementStatus
+from .events import dependency_data, engagement_events, lab_data, vendor_data_many
 from .models import Engagement, Lab, Vendor, VendorDependency
 
 SCORE_FIELDS = {
@@ -20,38 +28,56 @@ SCORE_FIELDS = {
     "lab",
     "vendor",
 }
-# What decides whether (and how) an engagement was exposed to an incident: the notification upkeep.
-EXPOSURE_FIELDS = SCORE_FIELDS | {"start_date", "data_categories"}
+
+
+def _record(new_events: list, *, actor) -> None:
+    events.record_many(new_events, actor=actor)
 
 
 @transaction.atomic
 def lab_create(*, actor, **data) -> Lab:
     lab = model_create(Lab, actor=actor, data=data)
-    dirty.mark(labs=[lab.id], cause=f"lab {lab.id} created", cause_lab=lab.id)
+    _labs_created([lab], actor=actor, cause="lab {id} created")
     return lab
+
+
+def _labs_created(labs: list[Lab], *, actor, cause: str) -> None:
+    """What follows the insert of labs, single or bulk: their events and score marks."""
+    _record([NewEvent("lab.created", "lab", lab.pk, (lab.pk,), lab_data(lab)) for lab in labs], actor=actor)
+    for lab in labs:
+        dirty.mark(labs=[lab.id], cause=cause.format(id=lab.id), cause_lab=lab.id)
+
+
+@transaction.atomic
+def lab_bulk_insert(*, actor, labs: list[Lab], cause: str) -> list[Lab]:
+    """Insert validated, unsaved labs in bulk (importers); `cause` may name `{id}`."""
+    created = model_bulk_create(Lab, labs, actor=actor)
+    _labs_created(created, actor=actor, cause=cause)
+    return created
 
 
 @transaction.atomic
 def lab_update(*, actor, instance: Lab, **data) -> Lab:
     lab, changed = model_update(instance, actor=actor, data=data)
-    if "regimes" in changed:
-        lab_regimes_changed(lab)
+    if changed:
+        # A change of regimes re-times the notifications (the incidents app's consumer).
+        events.record(
+            "lab.updated",
+            actor=actor,
+            object_type="lab",
+            object_id=lab.pk,
+            labs=[lab.pk],
+            data=lab_data(lab),
+            changes=changes_of(changed, lab),
+        )
     return lab
-
-
-def lab_regimes_changed(lab: Lab) -> None:
-    """Hook for notification upkeep; the incidents app replaces it (imports run one way)."""
-    for hook in LAB_CHANGE_HOOKS:
-        hook(lab)
-
-
-LAB_CHANGE_HOOKS: list = []
 
 
 @transaction.atomic
 def lab_delete(*, actor, instance: Lab) -> None:
     # The incidents app sits above this one: its rows are reached through the reverse relation it declares.
     incidents_of_lab = instance.incident_responses.all()
+    pk, data = instance.pk, lab_data(instance)
     model_delete(
         instance,
         actor=actor,
@@ -60,20 +86,43 @@ def lab_delete(*, actor, instance: Lab) -> None:
             "incident responses": blocker(incidents_of_lab, actor=actor),
         },
     )
+    events.record("lab.deleted", actor=actor, object_type="lab", object_id=pk, labs=[pk], data=data)
 
 
 @transaction.atomic
 def vendor_create(*, actor, **data) -> Vendor:
     vendor = model_create(Vendor, actor=actor, data=data)
-    dirty.mark_vendor(vendor_id=vendor.id, cause=f"vendor {vendor.id} created")
-    if vendor.parent_id:
-        dirty.mark_parent_change(
-            vendor_id=vendor.id,
-            old_parent_id=None,
-            new_parent_id=vendor.parent_id,
-            cause=f"vendor {vendor.id} created",
-        )
+    _vendors_created([vendor], actor=actor, cause=None)
     return vendor
+
+
+def _vendors_created(vendors: list[Vendor], *, actor, cause: str | None) -> None:
+    """What follows the insert of vendors, single (`cause` None) or bulk: their events and score marks."""
+    datas = vendor_data_many(vendors)
+    _record(
+        [NewEvent("vendor.created", "vendor", v.pk, (), d) for v, d in zip(vendors, datas, strict=True)],
+        actor=actor,
+    )
+    if cause is not None:
+        dirty.mark(vendors=[v.id for v in vendors], cause=cause.format(n=len(vendors)))
+    for vendor in vendors:
+        if cause is None:
+            dirty.mark_vendor(vendor_id=vendor.id, cause=f"vendor {vendor.id} created")
+        if vendor.parent_id:
+            dirty.mark_parent_change(
+                vendor_id=vendor.id,
+                old_parent_id=None,
+                new_parent_id=vendor.parent_id,
+                cause=f"vendor {vendor.id} created",
+            )
+
+
+@transaction.atomic
+def vendor_bulk_insert(*, actor, vendors: list[Vendor], cause: str) -> list[Vendor]:
+    """Insert validated, unsaved vendors in bulk (importers); `cause` may name the count `{n}`."""
+    created = model_bulk_create(Vendor, vendors, actor=actor)
+    _vendors_created(created, actor=actor, cause=cause)
+    return created
 
 
 @transaction.atomic
@@ -87,12 +136,21 @@ def vendor_update(*, actor, instance: Vendor, **data) -> Vendor:
             new_parent_id=vendor.parent_id,
             cause=f"vendor {vendor.id} group changed",
         )
+    if changed:
+        events.record(
+            "vendor.updated",
+            actor=actor,
+            object_type="vendor",
+            object_id=vendor.pk,
+            data=vendor_data_many([vendor])[0],
+            changes=changes_of(changed, vendor),
+        )
     return vendor
 
 
 @transaction.atomic
 def vendor_delete(*, actor, instance: Vendor) -> None:
-    pk = instance.pk
+    pk, data = instance.pk, vendor_data_many([instance])[0]
     model_delete(
         instance,
         actor=actor,
@@ -111,6 +169,7 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
     )
     # A deleted vendor had no engagements or edges, so nothing else reaches it; its score row goes.
     dirty.mark_vendor(vendor_id=pk, cause=f"vendor {pk} deleted")
+    events.record("vendor.deleted", actor=actor, object_type="vendor", object_id=pk, data=data)
 
 
 def _check_owner(data: dict, instance: Engagement | None = None) -> None:
@@ -131,11 +190,26 @@ def _check_owner(data: dict, instance: Engagement | None = None) -> None:
 def engagement_create(*, actor, **data) -> Engagement:
     _check_owner(data)
     engagement = model_create(Engagement, actor=actor, data=data)
-    dirty.mark_engagement(
-        lab_id=engagement.lab_id, vendor_id=engagement.vendor_id, cause=f"engagement {engagement.id} created"
-    )
-    engagement_exposure_changed(engagement)
+    _engagements_created([engagement], actor=actor, cause="engagement {id} created")
     return engagement
+
+
+def _engagements_created(created: list[Engagement], *, actor, cause: str) -> None:
+    """The one core after engagements are inserted, one or many (API, CSV import, HHS importer, demo):
+    an `engagement.created` event each (the incidents app's consumer starts regulator clocks from them)
+    and one score mark per lab. `cause` names the count `{n}` (or, for one engagement, its `{id}`); it is
+    shown to that lab's users only, so it says nothing of other labs (DESIGN section 5)."""
+    _record(engagement_events("created", created), actor=actor)
+    by_lab: dict[int, list[Engagement]] = {}
+    for e in created:
+        by_lab.setdefault(e.lab_id, []).append(e)
+    for lab_id, engagements in sorted(by_lab.items()):
+        dirty.mark(
+            vendors=graph_queries.vendors_downstream({e.vendor_id for e in engagements}),
+            labs=[lab_id],
+            cause=cause.format(n=len(engagements), id=engagements[0].id),
+            cause_lab=lab_id,
+        )
 
 
 @transaction.atomic
@@ -148,43 +222,41 @@ def engagement_update(*, actor, instance: Engagement, **data) -> Engagement:
         dirty.mark_engagement(lab_id=old_lab, vendor_id=old_vendor, cause=cause)
         if (old_lab, old_vendor) != (engagement.lab_id, engagement.vendor_id):
             dirty.mark_engagement(lab_id=engagement.lab_id, vendor_id=engagement.vendor_id, cause=cause)
-    if set(changed) & EXPOSURE_FIELDS:
-        engagement_exposure_changed(engagement)
+    if changed:
+        labs = {engagement.lab_id, old_lab}  # moved between labs: it concerns both
+        (event,) = engagement_events("updated", [engagement], [changes_of(changed, engagement)])
+        _record([replace(event, labs=tuple(sorted(labs)))], actor=actor)
     return engagement
-
-
-def engagement_exposure_changed(engagement: Engagement) -> None:
-    """Hook for notification upkeep; the incidents app registers it (imports run one way)."""
-    for hook in ENGAGEMENT_CHANGE_HOOKS:
-        hook(engagement)
-
-
-ENGAGEMENT_CHANGE_HOOKS: list = []
 
 
 @transaction.atomic
 def engagement_delete(*, actor, instance: Engagement) -> None:
     lab_id, vendor_id, pk = instance.lab_id, instance.vendor_id, instance.id
+    deleted = engagement_events("deleted", [instance])
     model_delete(instance, actor=actor)
     dirty.mark_engagement(lab_id=lab_id, vendor_id=vendor_id, cause=f"engagement {pk} deleted")
-    engagement_exposure_changed(instance)  # the deleted row still carries its lab and vendor ids
+    _record(deleted, actor=actor)
 
 
-DEPENDENCY_CHANGE_HOOKS: list = []
+def _dependency_event(kind: str, dep: VendorDependency, *, actor, changes: dict | None = None) -> None:
+    events.record(
+        f"vendor_dependency.{kind}",
+        actor=actor,
+        object_type="vendor_dependency",
+        object_id=dep.pk,
+        data=dependency_data(dep),
+        changes=changes,
+    )
 
 
-def _dependency_changed(vendor_id: int, depends_on_id: int) -> None:
-    for hook in DEPENDENCY_CHANGE_HOOKS:
-        hook(vendor_id, depends_on_id)
-
-
+# Dependency marks stay here, not in a consumer: those taken before the change must see the old graph.
 @transaction.atomic
 def dependency_create(*, actor, **data) -> VendorDependency:
     dep = model_create(VendorDependency, actor=actor, data=data)
     dirty.mark_dependency(
         vendor_id=dep.vendor_id, depends_on_id=dep.depends_on_id, cause=f"dependency {dep.id} created"
     )
-    _dependency_changed(dep.vendor_id, dep.depends_on_id)
+    _dependency_event("created", dep, actor=actor)
     return dep
 
 
@@ -197,8 +269,7 @@ def dependency_update(*, actor, instance: VendorDependency, **data) -> VendorDep
     dep, changed = model_update(instance, actor=actor, data=data)
     if changed:
         dirty.mark_dependency(vendor_id=dep.vendor_id, depends_on_id=dep.depends_on_id, cause=cause)
-        _dependency_changed(*old)
-        _dependency_changed(dep.vendor_id, dep.depends_on_id)
+        _dependency_event("updated", dep, actor=actor, changes=changes_of(changed, dep))
     return dep
 
 
@@ -207,20 +278,17 @@ def dependency_delete(*, actor, instance: VendorDependency) -> None:
     cause = f"dependency {instance.id} deleted"
     edge = (instance.vendor_id, instance.depends_on_id)
     dirty.mark_dependency(vendor_id=edge[0], depends_on_id=edge[1], cause=cause)
+    pk, data = instance.pk, dependency_data(instance)
     model_delete(instance, actor=actor)
-    _dependency_changed(*edge)
+    events.record(
+        "vendor_dependency.deleted", actor=actor, object_type="vendor_dependency", object_id=pk, data=data
+    )
 
 
 @transaction.atomic
 def engagement_bulk_create(*, actor, rows: list[dict]) -> list[Engagement]:
-    """Create many engagements in one transaction (CSV imports): each validated like one, one mark set.
-
-    Every row is validated before anything is written; the audit log gets one create entry per row.
-    """
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.exceptions import ValidationError
-
+    """Create many engagements in one transaction (CSV imports): each validated like one, then
+    `engagement_bulk_insert`. Every row is validated before anything is written."""
     objects, errors = [], {}
     # Foreign keys are checked in bulk (two queries), not once per row by full_clean.
     labs = set(Lab.objects.filter(id__in={r.get("lab_id") for r in rows}).values_list("id", flat=True))
@@ -245,41 +313,15 @@ def engagement_bulk_create(*, actor, rows: list[dict]) -> list[Engagement]:
         objects.append(obj)
     if errors:
         raise ValidationError({f"row {i + 1}": e.messages for i, e in errors.items()})
-    created = Engagement.objects.bulk_create(objects, batch_size=2000)
-    content_type = ContentType.objects.get_for_model(Engagement)
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(e.pk),
-                object_id=e.pk,
-                object_repr=str(e)[:200],
-                action=LogEntry.Action.CREATE,
-                actor_id=actor_id,
-                additional_data={"lab": e.lab_id},
-                changes={
-                    "title": [None, e.title],
-                    "lab": [None, str(e.lab_id)],
-                    "vendor": [None, str(e.vendor_id)],
-                    "status": [None, e.status],
-                },
-            )
-            for e in created
-        ],
-        batch_size=2000,
-    )
-    # One cause per lab, tagged with it: history shows other labs' imports to nobody (DESIGN section 5).
-    by_lab: dict[int, list[Engagement]] = {}
-    for e in created:
-        by_lab.setdefault(e.lab_id, []).append(e)
-    for lab_id, engagements in sorted(by_lab.items()):
-        dirty.mark(
-            vendors=graph_queries.vendors_downstream({e.vendor_id for e in engagements}),
-            labs=[lab_id],
-            cause=f"{len(engagements)} engagements imported",
-            cause_lab=lab_id,
-        )
+    return engagement_bulk_insert(actor=actor, engagements=objects, cause="{n} engagements imported")
+
+
+@transaction.atomic
+def engagement_bulk_insert(*, actor, engagements: list[Engagement], cause: str) -> list[Engagement]:
+    """Insert validated, unsaved engagements in bulk: audit entries as single creates write them, then
+    the same core as `engagement_create`."""
+    created = model_bulk_create(Engagement, engagements, actor=actor)
+    _engagements_created(created, actor=actor, cause=cause)
     return created
 
 
@@ -296,13 +338,21 @@ def _engagements_to_switch(*, actor, vendor: Vendor, lab: Lab | None, status: st
 
 
 def _work_changed(*, actor, vendor: Vendor, verb: str, engagements: list, reason: str) -> None:
-    """Hooks that tell the vendor's open incidents (the incidents app registers one; imports run one way)."""
+    """`vendor.work_halted` / `vendor.work_resumed`, for the labs whose engagements switched (the incidents
+    app's consumer writes it on the vendor's open incidents)."""
     if engagements:
-        for hook in VENDOR_WORK_HOOKS:
-            hook(actor=actor, vendor=vendor, verb=verb, count=len(engagements), reason=reason)
-
-
-VENDOR_WORK_HOOKS: list = []
+        events.record(
+            f"vendor.work_{verb}",
+            actor=actor,
+            object_type="vendor",
+            object_id=vendor.pk,
+            labs=sorted({e.lab_id for e in engagements}),
+            data={
+                **vendor_data_many([vendor])[0],
+                "engagements": [{"id": e.pk, "lab": e.lab_id} for e in engagements],
+                "reason": reason,
+            },
+        )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from .assessments import (
     default_valid_until,
 )
 from .evidence import EVIDENCE_TYPES, evidence_delete, evidence_upload
+from .expiry import announce_expired_assessments, announce_overdue_findings
 from .findings import finding_create, finding_delete, finding_update
 from .plans import what_if_plan_delete, what_if_plan_save
 from .questionnaires import questionnaire_create, questionnaire_delete, questionnaire_update
@@ -21,6 +22,8 @@ __all__ = [
     "what_if_plan_delete",
     "what_if_plan_save",
     "REMINDER_DAYS",
+    "announce_expired_assessments",
+    "announce_overdue_findings",
     "answers_put",
     "applicable_questions",
     "assessment_complete",

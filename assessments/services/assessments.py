@@ -7,16 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from vendorrisk.core import events
 from vendorrisk.core.accounts import check_assignee
 from vendorrisk.core.audit import acting_as
 from vendorrisk.core.dates import add_months
 from vendorrisk.core.errors import ApplicationError
+from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 from vendors import dirty
 from vendors.models import Engagement
 from vendors.rules import highest_criticality
 
 from ..choices import AssessmentStatus
+from ..events import assessment_events
 from ..models import Answer, Assessment
 from ..questionnaire import applicable_questions, assessment_score, rating_for
 
@@ -27,6 +30,7 @@ def assessment_create(*, actor, **data) -> Assessment:
         raise ValidationError({"status": "Create the assessment as draft or in_progress, then complete it."})
     check_assignee(field="assessor", user=data.get("assessor"))
     assessment = model_create(Assessment, actor=actor, data=data)
+    events.record_many(assessment_events("created", [assessment]), actor=actor)
     return assessment
 
 
@@ -43,6 +47,10 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
     assessment, changed = model_update(instance, actor=actor, data=data)
     if "vendor" in changed and assessment.status == AssessmentStatus.COMPLETED:
         dirty.mark_vendor(vendor_id=old_vendor, cause=f"assessment {assessment.id} updated")
+    if changed:
+        events.record_many(
+            assessment_events("updated", [assessment], [changes_of(changed, assessment)]), actor=actor
+        )
     return assessment
 
 
@@ -50,6 +58,7 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
 def assessment_delete(*, actor, instance: Assessment) -> None:
     was_completed = instance.status == AssessmentStatus.COMPLETED
     vendor_id, pk = instance.vendor_id, instance.pk
+    deleted = assessment_events("deleted", [instance])
     model_delete(
         instance,
         actor=actor,
@@ -60,6 +69,7 @@ def assessment_delete(*, actor, instance: Assessment) -> None:
     )
     if was_completed:
         dirty.mark_vendor(vendor_id=vendor_id, cause=f"assessment {pk} deleted")
+    events.record_many(deleted, actor=actor)
 
 
 def default_valid_until(vendor_id: int, today: date) -> date:
@@ -140,4 +150,5 @@ def assessment_complete(
         assessment.full_clean()
         assessment.save()
     dirty.mark_vendor(vendor_id=assessment.vendor_id, cause=f"assessment {assessment.id} completed")
+    events.record_many(assessment_events("completed", [assessment]), actor=actor)
     return assessment

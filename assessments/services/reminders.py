@@ -2,6 +2,7 @@
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -64,20 +65,24 @@ def assessment_send_reminders(*, today: date | None = None) -> int:
             else:
                 day_word = "day" if days_left == 1 else "days"
                 when = "today" if days_left == 0 else f"in {days_left} {day_word}"
-                send_mail(
-                    f"Assessment of {assessment.vendor.name} expires {when}",
-                    "\n".join(
-                        [
-                            f"The assessment of {assessment.vendor.name} against {assessment.questionnaire} "
-                            f"(assessment {assessment.id}, rated {assessment.get_rating_display().lower()}, "
-                            f"score {assessment.score}) is valid until {assessment.valid_until.isoformat()}.",
-                            "",
-                            "Once it expires the vendor's likelihood falls back to that of an unassessed "
-                            "vendor. Start a new assessment to renew it.",
-                        ]
-                    ),
-                    settings.DEFAULT_FROM_EMAIL,
-                    recipients,
+                # After the commit: a rolled-back run (its stamps lost) sends nothing.
+                transaction.on_commit(
+                    partial(
+                        send_mail,
+                        f"Assessment of {assessment.vendor.name} expires {when}",
+                        "\n".join(
+                            [
+                                f"The assessment of {assessment.vendor.name} against {assessment.questionnaire} "
+                                f"(assessment {assessment.id}, rated {assessment.get_rating_display().lower()}, "
+                                f"score {assessment.score}) is valid until {assessment.valid_until.isoformat()}.",
+                                "",
+                                "Once it expires the vendor's likelihood falls back to that of an unassessed "
+                                "vendor. Start a new assessment to renew it.",
+                            ]
+                        ),
+                        settings.DEFAULT_FROM_EMAIL,
+                        recipients,
+                    )
                 )
                 sent += 1
             # Larger thresholds are behind us too: never send a 30-day reminder after the 7-day one.

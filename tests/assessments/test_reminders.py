@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -39,7 +40,9 @@ def completed(valid_until: dt.date, **kwargs) -> Assessment:
 
 
 def run(day: dt.date) -> int:
-    return assessment_send_reminders(today=day)
+    """The reminders, their commit's callbacks (the e-mails) run: the test's transaction never commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return assessment_send_reminders(today=day)
 
 
 def test_reminders_go_once_at_30_7_and_1_days():
@@ -113,7 +116,10 @@ def test_without_recipients_nothing_is_sent_and_the_threshold_is_not_retried(set
 def test_the_daily_beat_task_sends_them():
     completed(TODAY + dt.timedelta(days=1))
     now = dt.datetime.combine(TODAY, dt.time(6, 30), tzinfo=dt.UTC)
-    with mock.patch("django.utils.timezone.now", return_value=now):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=now),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         assert send_assessment_reminders.delay().get() == 1
     assert "expires in 1 day" in mail.outbox[0].subject
     entries = [e for e in app.conf.beat_schedule.values() if e["task"] == send_assessment_reminders.name]

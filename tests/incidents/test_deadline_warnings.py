@@ -4,15 +4,22 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from incidents.models import Notification
 from incidents.notifications import sync_notifications
-from incidents.tasks import warn_notification_deadlines
+from incidents.tasks import warn_notification_deadlines as warning_task
 from tests import factories as f
 from vendorrisk.celery import app
 
 pytestmark = pytest.mark.django_db
+
+
+def warn_notification_deadlines(**kwargs):
+    """The beat task, its commit's callbacks (the e-mails) run: the test's own transaction never commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return warning_task(**kwargs)
 
 
 @pytest.fixture

@@ -2,8 +2,14 @@
 
 from typing import Any
 
+from auditlog import get_logentry_model
+from auditlog.diff import get_field_value, get_fields_in_model, is_primitive, model_instance_diff
+from auditlog.registry import auditlog
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.signals import pre_save
+from django.utils.encoding import smart_str
 
 from vendorrisk.core.scoping import ScopedCount, scoped_count
 
@@ -93,3 +99,86 @@ def model_delete(
 def blocker(queryset, *, actor) -> ScopedCount:
     """A blocker entry: every dependent blocks; the caller is told counts and ids within its labs only."""
     return scoped_count(queryset, actor)
+
+
+BULK_BATCH = 500
+
+
+def model_bulk_create(model: type[models.Model], objects: list, *, actor) -> list:
+    """Insert already-validated `objects` in bulk, each with the audit entry its single create writes."""
+    if not objects:
+        return []
+    with transaction.atomic(), acting_as(actor):
+        created = model.objects.bulk_create(objects, batch_size=BULK_BATCH)
+        write_create_entries(created)
+    return created
+
+
+class _EntryCollector(type(get_logentry_model().objects)):
+    """auditlog's own `log_create`, returning the entry unsaved so entries can be inserted in bulk."""
+
+    def create(self, **kwargs):
+        return self.model(**kwargs)
+
+
+def write_create_entries(objects: list[models.Model]) -> None:
+    """One auditlog CREATE entry per object, exactly as its post_save receiver would write it.
+
+    A bulk insert sends no pre_save, so it is sent here for each entry: auditlog's receiver (connected
+    while `vendorrisk.core.audit.acting_as` is active) then sets the actor.
+    """
+    LogEntry = get_logentry_model()
+    collector = _EntryCollector()
+    collector.model = LogEntry
+    entries = []
+    diffs = _CreateDiffs()
+    for obj in objects:
+        if not auditlog.contains(type(obj)):
+            continue
+        entry = collector.log_create(obj, action=LogEntry.Action.CREATE, changes=diffs.of(obj))
+        if entry is not None:
+            pre_save.send(
+                sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
+            )
+            entries.append(entry)
+    LogEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+
+
+class _CreateDiffs:
+    """auditlog's `model_instance_diff(None, obj)` for many new objects of a model: its fields and their
+    "before" values (the field defaults) are worked out once per model, not once per object. Models with
+    include, exclude or mask settings take auditlog's own function."""
+
+    def __init__(self) -> None:
+        self.use_json = settings.AUDITLOG_STORE_JSON_CHANGES
+        self.plans: dict[type, list | None] = {}
+
+    def _plan(self, obj: models.Model) -> list | None:
+        model = type(obj)
+        if model not in self.plans:
+            options = auditlog.get_model_fields(model)
+            if any(options.get(key) for key in ("include_fields", "exclude_fields", "mask_fields")):
+                self.plans[model] = None
+            else:
+                self.plans[model] = [
+                    (field, get_field_value(None, field, self.use_json)) for field in get_fields_in_model(obj)
+                ]
+        return self.plans[model]
+
+    def of(self, obj: models.Model) -> dict | None:
+        plan = self._plan(obj)
+        if plan is None:
+            return model_instance_diff(None, obj, use_json_for_changes=self.use_json)
+        diff = {}
+        for field, old in plan:
+            new = get_field_value(obj, field, self.use_json)
+            if old == new:
+                continue
+            if not self.use_json:
+                diff[field.name] = (smart_str(old), smart_str(new))
+            else:
+                diff[field.name] = (
+                    old if is_primitive(old) else smart_str(old),
+                    new if is_primitive(new) else smart_str(new),
+                )
+        return diff or None
