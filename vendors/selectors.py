@@ -7,6 +7,7 @@ from django.urls import reverse
 from vendorrisk.core.charts import Graph, Node
 from vendorrisk.core.scoping import scope
 
+from .choices import EngagementStatus
 from .graph import data_flow_levels, hop_distances, within_hops_many
 from .graph_queries import MAX_HOPS, edges_near
 from .models import Engagement, Lab, Vendor, VendorDependency
@@ -35,6 +36,15 @@ def engagement_list(*, user) -> QuerySet[Engagement]:
 
 def engagement_get(*, user, pk) -> Engagement:
     return get_object_or_404(engagement_list(user=user), pk=pk)
+
+
+def engagements_to_halt(*, user, vendor: Vendor, lab: Lab) -> QuerySet[Engagement]:
+    """The engagements a halt of `lab`'s work with `vendor` would suspend (what `vendor_suspend` switches)."""
+    return (
+        engagement_list(user=user)
+        .filter(vendor=vendor, lab=lab, status=EngagementStatus.ACTIVE)
+        .order_by("id")
+    )
 
 
 def dependency_list(*, user) -> QuerySet[VendorDependency]:
