@@ -1,6 +1,9 @@
 """Forms of the incident pages. They collect input; the incident services validate and write it."""
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from vendorrisk.core.pages import DateTimeInput
 from vendors.choices import DataCategory, Regime
@@ -158,6 +161,13 @@ class DeadlineFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         choices=STATUSES, required=False, widget=forms.CheckboxSelectMultiple, label="Status"
     )
+    due_within = forms.TypedChoiceField(
+        choices=[("", "Any time"), ("24", "Within 24 h"), ("72", "Within 72 h"), ("168", "Within 7 days")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Due",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,4 +180,9 @@ class DeadlineFilterForm(forms.Form):
             "regime": [data["regime"]] if data.get("regime") else [],
             "lab": [data["lab"].pk] if data.get("lab") else [],
             "status": data.get("status") or ["overdue", "pending"],
+            **(
+                {"due_at_before": (timezone.now() + timedelta(hours=data["due_within"])).isoformat()}
+                if data.get("due_within")
+                else {}
+            ),
         }

@@ -1,6 +1,8 @@
 """The shell's pages, which read every app: the dashboard (what a security team checks first; every number
 on it links to the page behind it) and the dependency network."""
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import render
@@ -16,13 +18,20 @@ from assessments.selectors import (
     vendor_score_list,
 )
 from incidents.choices import OPEN_STATUSES, SEVERITY_ORDER, rank_by
-from incidents.selectors import incident_list, next_deadlines
+from incidents.selectors import (
+    exposed_open_incident_ids,
+    filing_counts,
+    incident_list,
+    next_deadlines,
+    owed_filings_by_incident,
+)
 from vendors.selectors import engagement_list, lab_list, network_graph, vendor_list, vendor_names
 
 from .core import charts
 from .core.pages import fragment
 
 TOP_VENDORS = 10
+DUE_SOON = dt.timedelta(hours=72)
 PANEL_ROWS = 8
 
 
@@ -60,13 +69,19 @@ def home(request):
     }
     names = vendor_names(name_ids)
 
+    now = timezone.now()
     open_incidents = incident_list(user=user).filter(status__in=OPEN_STATUSES)
+    exposed_ids = exposed_open_incident_ids(user=user)
+    exposed = open_incidents.filter(pk__in=exposed_ids)
+    exposed_count = len(exposed_ids)
     incidents = list(
-        open_incidents.annotate(rank=rank_by("severity", SEVERITY_ORDER)).order_by(
-            "-rank", "-discovered_at", "-id"
-        )[:PANEL_ROWS]
+        exposed.annotate(rank=rank_by("severity", SEVERITY_ORDER)).order_by("-rank", "-discovered_at", "-id")[
+            :PANEL_ROWS
+        ]
     )
     deadlines = next_deadlines(user=user, incident_ids=[i.id for i in incidents])
+    owed = owed_filings_by_incident(user=user, incident_ids=[i.id for i in incidents], now=now)
+    filings = filing_counts(user=user, now=now, soon=DUE_SOON)
 
     overdue = overdue_assessments(user=user)
     findings = overdue_findings(user=user).order_by("due_on", "id")
@@ -81,7 +96,15 @@ def home(request):
         },
         "heat": heat,
         "labs": [{"row": c, "top_name": names.get(c.top_vendor_id, "")} for c in labs],
-        "incidents": [{"incident": i, "deadline": deadlines.get(i.id)} for i in incidents],
+        "incidents": [
+            {"incident": i, "deadline": deadlines.get(i.id), "owed": owed.get(i.id)} for i in incidents
+        ],
+        "action": {
+            "overdue_filings": filings["overdue"],
+            "due_soon_filings": filings["due_soon"],
+            "due_soon_hours": int(DUE_SOON.total_seconds() // 3600),
+            "exposed_incidents": exposed_count,
+        },
         "overdue_assessments": list(overdue[:PANEL_ROWS]),
         "overdue_assessment_count": overdue.count(),
         "overdue_findings": list(findings[:PANEL_ROWS]),

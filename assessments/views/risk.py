@@ -104,6 +104,7 @@ def vendor_detail(request, pk):
         ],
     )
     assessments = list(assessment_list(user=user).filter(vendor=vendor).order_by("-id"))
+    incidents = list(incident_list(user=user).filter(vendor=vendor).order_by("-discovered_at", "-id"))
     context = {
         "vendor": vendor,
         "score": score,
@@ -112,7 +113,8 @@ def vendor_detail(request, pk):
             [(h.computed_at, float(h.score), h.band) for h in history], bands=score_bands()
         ),
         "engagements": list(engagement_list(user=user).filter(vendor=vendor).order_by("lab__name", "id")),
-        "incidents": list(incident_list(user=user).filter(vendor=vendor).order_by("-discovered_at", "-id")),
+        "incidents": incidents,
+        "open_incidents": [i for i in incidents if i.is_open],
         "assessments": assessments,
         "current_assessment": current_assessment(assessments),
         "depends_on": depends_on,

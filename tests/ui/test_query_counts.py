@@ -14,7 +14,7 @@ from .pages import PAGES
 from .world import grow
 
 PINNED = {
-    "dashboard": 19,
+    "dashboard": 25,
     "ranked-vendors": 3,
     "vendor-list": 8,
     "vendor-list-filtered": 9,

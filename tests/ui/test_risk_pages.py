@@ -73,7 +73,7 @@ def test_dashboard_panels_link_every_number(world, viewer_lab_a, client_for):
     conc = LabConcentration.objects.get(lab=world.lab_a)
     assert f'<a href="/labs/{world.lab_a.id}/">{conc.hhi:,.0f}</a>' in html
     # Open incidents: Lab A's next deadline (Lab B's SEC filing is not Lab A's business).
-    assert "GDPR report</a> · Lab A" in html
+    assert "GDPR breach report — 72 h</a> · Lab A" in html
     assert "SEC" not in html
     assert re.search(r'<span class="due">\d+ d \d+ h left</span>', html)
     # Overdue reviews and findings, each count a link to its list.
@@ -82,12 +82,13 @@ def test_dashboard_panels_link_every_number(world, viewer_lab_a, client_for):
     # Shared fourth parties: Platform Pi, reached by both labs through Meridian.
     assert f'<a href="/vendors/{world.pi.id}/#impact">2</a>' in html
     assert f'<a href="/vendors/{world.meridian.id}/">Meridian Data</a>' in html
+    # Totals, in words that agree with their number ("1 lab", never "1 labs").
+    assert '<a href="/labs/"><span class="num">1</span> lab</a>' in html
     for label, href in (
-        ("labs", "/labs/"),
         ("vendors", "/vendors/"),
-        ("open incidents", "/incidents/?open=true"),
+        ("open incident", "/incidents/?open=true"),
     ):
-        assert re.search(rf'<a href="{re.escape(href)}"><span class="num">\d+</span> {label}</a>', html), (
+        assert re.search(rf'<a href="{re.escape(href)}"><span class="num">\d+</span> {label}s?</a>', html), (
             label
         )
 
