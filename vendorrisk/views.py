@@ -4,7 +4,7 @@ on it links to the page behind it) and the dependency network."""
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -27,11 +27,13 @@ from incidents.selectors import (
 )
 from vendors.selectors import engagement_list, lab_list, network_graph, vendor_list, vendor_names
 
-from .core import charts
+from .core import charts, glossary
 from .core.pages import fragment
 
 TOP_VENDORS = 10
 DUE_SOON = dt.timedelta(hours=72)
+# A likelihood nothing measured: no current assessment and no incident raised it above the base value.
+DEFAULT_LIKELIHOOD = Q(assessment_id__isnull=True, likelihood=F("base_likelihood"))
 PANEL_ROWS = 8
 
 
@@ -58,8 +60,16 @@ def ranked_vendors_fragment(request):
 def home(request):
     user = request.user
     scores = vendor_score_list(user=user)
-    cells = scores.order_by().values(i=_bins("impact"), j=_bins("likelihood")).annotate(n=Count("vendor_id"))
-    heat = charts.heat_map({(c["i"], c["j"]): c["n"] for c in cells}, band_of=score_band_of)
+    cells = (
+        scores.order_by()
+        .values(i=_bins("impact"), j=_bins("likelihood"))
+        .annotate(n=Count("vendor_id"), d=Count("vendor_id", filter=DEFAULT_LIKELIHOOD))
+    )
+    heat = charts.heat_map(
+        {(c["i"], c["j"]): c["n"] for c in cells},
+        band_of=score_band_of,
+        defaults={(c["i"], c["j"]): c["d"] for c in cells},
+    )
 
     labs = list(lab_concentration_list(user=user).order_by("-hhi", "lab_id")[:PANEL_ROWS])
     shared = list(shared_dependency_list(user=user)[:PANEL_ROWS])
@@ -116,6 +126,11 @@ def home(request):
         "today": timezone.now().date(),
     }
     return render(request, "dashboard.html", context)
+
+
+@login_required
+def glossary_page(request):
+    return render(request, "glossary.html", {"terms": glossary.TERMS})
 
 
 # --- the dependency network: labs → vendors → fourth parties, one lab or all of the user's -------------

@@ -56,4 +56,5 @@ PAGES = [
     Page("finding-list", lambda w: "/findings/?overdue=true"),
     Page("network", lambda w: "/network/"),
     Page("network-lab", lambda w: f"/network/?lab={w.lab_a.id}"),
+    Page("glossary", lambda w: "/glossary/"),
 ]

@@ -46,7 +46,7 @@ def test_action_counts_are_per_filing_and_only_the_readers_labs(world, viewer_la
     f.IncidentFactory(vendor=world.meridian, title="Old closed thing", status="closed")
 
     html = body(client_for(viewer_lab_a).get("/"))
-    assert html.index("Needs action today") < html.index("Vendors by concentration risk")
+    assert html.index("Needs action today") < html.index('id="ranked-title"')
     assert _count(html, "overdue-filings") == 2  # two filings of one incident count as two
     assert _count(html, "due-soon-filings") == 1  # the GDPR report due in 3 days
     assert _count(html, "exposed-incidents") == 1 and at_beta.title not in html

@@ -47,6 +47,7 @@ PINNED = {
     "finding-list": 6,
     "network": 9,
     "network-lab": 9,
+    "glossary": 2,
 }
 
 

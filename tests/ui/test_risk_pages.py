@@ -144,7 +144,10 @@ def test_the_lab_page_matches_the_concentration_api_and_charts_each_group(world,
     row = LabConcentration.objects.get(lab=world.lab_a)
     data = lab_concentration_dict(world.lab_a.id, row, stale=False)
     assert f'<span class="value" data-hhi>{data["hhi"]:,.0f}</span>' in html
-    assert f'{data["hhi_look_through"]:,.0f}</span><span class="label">look-through index' in html
+    assert (
+        f'{data["hhi_look_through"]:,.0f}</span><span class="label"><a class="term" href="/glossary/#look-through"'
+        in html
+    )
     assert html.count('class="bar-share"') == len(data["groups"])
     spof = data["single_point_of_failure"]
     assert f'<a href="/vendors/{spof["vendor"]}/">' in html

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from vendorrisk.core import glossary
 from vendorrisk.core.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
 from vendorrisk.core.scoping import visible_username
 
@@ -129,3 +130,20 @@ def name_for(person, viewer) -> str:
     """`engagement.owner|name_for:user`: the username if `viewer` may see that user, else "" (never
     another lab's people; the same rule as the API's `owner_name`)."""
     return visible_username(viewer, person) or ""
+
+
+@register.simple_tag
+def term(key: str, label: str | None = None):
+    """A defined word linked to its glossary entry, its definition shown on hover and keyboard focus."""
+    entry = glossary.BY_KEY[key]
+    text = label or entry.label
+    href = f"/glossary/#{entry.key}"
+    if entry.expansion:
+        return format_html(
+            '<a class="term" href="{}" data-tip="{}"><abbr title="{}">{}</abbr></a>',
+            href,
+            entry.definition,
+            entry.expansion,
+            text,
+        )
+    return format_html('<a class="term" href="{}" data-tip="{}">{}</a>', href, entry.definition, text)
