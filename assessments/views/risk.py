@@ -28,11 +28,11 @@ from vendors.selectors import (
     vendor_neighbourhood,
 )
 
+from ..cause_names import named_causes
 from ..filters import LabListFilterSet, VendorListFilterSet
 from ..selectors import (
     assessment_list,
     current_assessment,
-    cut_causes,
     lab_concentration_view,
     score_bands,
     vendor_score_history,
@@ -88,8 +88,7 @@ def vendor_detail(request, pk):
     score = vendor_score_view(user, vendor)
     history = list(vendor_score_history(user=user, vendor_id=vendor.id)[:HISTORY_POINTS])
     history.reverse()
-    for h in history:
-        h.visible_causes = cut_causes(user, h.causes)
+    named_causes(user, history)
     depends_on, dependents = vendor_direct_dependencies(vendor)
     graph = charts.layered_graph(
         vendor_neighbourhood(vendor),

@@ -60,3 +60,30 @@ def test_the_history_axis_fits_the_data_with_only_the_bands_it_shows():
     ys = [m["y"] for m in chart["marks"]]
     assert ys[1] < ys[0] and ys[0] - ys[1] > 20  # a 3.5-point rise is visible, not a flat line
     assert charts.history_range([1.0]) == (0.0, 25.0) and charts.history_range([99.0]) == (75.0, 100.0)
+
+
+def test_history_causes_name_what_the_reader_may_see_and_keep_bare_ids_otherwise(
+    world, viewer_lab_a, procurement_lab_a, client_for
+):
+    from assessments import recompute
+    from vendors import services as vendor_services
+
+    actor = procurement_lab_a
+    made = vendor_services.engagement_create(
+        actor=actor, lab=world.lab_a, vendor=world.pi, title="Pi labelling pilot", status="active",
+        criticality="high", data_sensitivity="confidential", substitutability="difficult",
+        data_categories=["training_data"], start_date=dt.date(2025, 1, 1),
+    )  # fmt: skip
+    recompute.drain_all()
+    gone = vendor_services.engagement_create(
+        actor=actor, lab=world.lab_a, vendor=world.pi, title="Short-lived trial", status="active",
+        criticality="low", data_sensitivity="internal", substitutability="easy", start_date=dt.date(2025, 1, 1),
+    )  # fmt: skip
+    recompute.drain_all()
+    gone_id = gone.id
+    vendor_services.engagement_delete(actor=actor, instance=gone)
+    recompute.drain_all()
+    html = body(client_for(viewer_lab_a).get(f"/vendors/{world.pi.id}/"))
+    assert f'engagement <a href="/engagements/{made.id}/">“Pi labelling pilot”</a> created' in html
+    assert f"engagement {gone_id} deleted" in html  # it no longer exists: only its id is left
+    assert f"engagement {made.id} created" not in html
