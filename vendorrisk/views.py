@@ -135,7 +135,47 @@ def glossary_page(request):
 
 # --- the dependency network: labs → vendors → fourth parties, one lab or all of the user's -------------
 
-NETWORK_COLUMNS = ("Labs", "Vendors", "Their providers", "Providers' providers", "Further down the chain")
+NETWORK_COLUMNS = ("Labs", "Vendors engaged", "1 hop: their providers", "2 hops", "3 hops")
+
+
+def _network_rows(user, graph: charts.Graph) -> list[dict]:
+    """Colour each vendor node by its score band, mark open incidents, give it its full name and numbers
+    (hover and focus), and return the same data as table rows (the chart's text equivalent)."""
+    vendor_ids = [int(key[1:]) for key in graph.nodes if key.startswith("v")]
+    scores = {s.vendor_id: s for s in vendor_score_list(user=user).filter(vendor_id__in=vendor_ids)}
+    incidents = set(
+        incident_list(user=user)
+        .filter(status__in=OPEN_STATUSES, vendor_id__in=vendor_ids)
+        .values_list("vendor_id", flat=True)
+    )
+    engaged_by: dict[str, list[str]] = {}
+    for a, b, _ in graph.edges:
+        if a.startswith("l") and a in graph.nodes:
+            engaged_by.setdefault(b, []).append(graph.nodes[a].label)
+    rows = []
+    for key, node in graph.nodes.items():
+        if not key.startswith("v"):
+            continue
+        vendor_id = int(key[1:])
+        score = scores.get(vendor_id)
+        band = score.band if score else ""
+        node.css += f" node-band-{band or 'none'}" + (" node-incident" if vendor_id in incidents else "")
+        facts = [f"score {score.score} ({band})" if score else "not scored yet"]
+        if vendor_id in incidents:
+            facts.append("open incident")
+        node.title = f"{node.label}: {', '.join(facts)}"
+        rows.append(
+            {
+                "vendor": vendor_id,
+                "name": node.label,
+                "hops": node.column - 1,
+                "score": score,
+                "open_incident": vendor_id in incidents,
+                "engaged_by": sorted(engaged_by.get(key, [])),
+            }
+        )
+    rows.sort(key=lambda r: (r["hops"], -(r["score"].score if r["score"] else 0), r["name"].lower()))
+    return rows
 
 
 @login_required
@@ -149,11 +189,13 @@ def network(request):
         if selected is None:
             error = "Choose one of your labs."
     graph, stats = network_graph(request.user, lab=selected) if not error else (charts.Graph(), {})
+    rows = _network_rows(request.user, graph) if graph.nodes else []
     context = {
         "labs": labs,
         "selected": selected,
         "error": error,
         "graph": charts.layered_graph(graph, column_titles=NETWORK_COLUMNS),
         "stats": stats,
+        "rows": rows,
     }
     return render(request, "network.html", context)

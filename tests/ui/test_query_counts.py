@@ -45,8 +45,8 @@ PINNED = {
     "assessment-overdue": 6,
     "assessment-detail": 7,
     "finding-list": 6,
-    "network": 9,
-    "network-lab": 9,
+    "network": 11,
+    "network-lab": 11,
     "glossary": 2,
 }
 
