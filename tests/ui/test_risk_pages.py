@@ -178,8 +178,8 @@ def test_a_labs_open_incident_exposure_agrees_with_the_incident_impact(world, ad
 def test_the_network_draws_labs_vendors_and_fourth_parties(world, viewer_lab_a, client_for):
     client = client_for(viewer_lab_a)
     html = body(client.get("/network/"))
-    assert "<title>Lab A</title>" in html and "<title>Meridian Data</title>" in html
-    assert re.search(r'class="node node-fourth">\s*<title>Platform Pi</title>', html)
+    assert "<title>Lab A</title>" in html and "<title>Meridian Data: score " in html
+    assert re.search(r'class="node node-fourth node-band-\w+">\s*<title>Platform Pi: score ', html)
     assert "1 lab, 2 vendors engaged, 1 fourth party reached only through them." in html
     assert html.count('class="edge edge-engagement') == 2 and html.count('class="edge edge-data"') == 1
     one = body(client.get("/network/", {"lab": world.lab_a.id}))
