@@ -223,3 +223,16 @@ def test_deadlines_filter_by_regime_lab_and_status_and_export_the_same_rows(worl
 def test_the_deadlines_export_never_names_another_lab(world, viewer_lab_a, client_for):
     csv_text = body(client_for(viewer_lab_a).get("/deadlines/export.csv"))
     assert "Lab A" in csv_text and "Lab B" not in csv_text and "Form 8-K" not in csv_text
+
+
+def test_lists_put_the_key_columns_first_so_phones_see_them(world, viewer_lab_a, client_for):
+    client = client_for(viewer_lab_a)
+    incidents = body(client.get("/incidents/"))
+    head = incidents[incidents.index("<thead>") : incidents.index("</thead>")]
+    assert (
+        head.index("Incident") < head.index("Next filing due") < head.index("Severity") < head.index("Vendor")
+    )
+    assert "GDPR breach report — 72 h · Lab A" in incidents
+    findings = body(client.get("/findings/"))
+    head = findings[findings.index("<thead>") : findings.index("</thead>")]
+    assert head.index("Finding") < head.index("Due") < head.index("Vendor")
