@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 REPORTS := var/test-reports
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-parallel test-serial lint format migrate worker beat bench schemathesis clean
+.PHONY: help install demo test test-parallel test-serial lint format migrate worker beat bench schemathesis vendor-axe clean
 
 help:
 	@echo "make demo          create .venv, migrate SQLite under var/, load the demo, serve on 127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make beat          Celery beat: the 30 s score sweep and the daily time-based marks"
 	@echo "make bench         manage.py bench_scores --scale $(SCALE)"
 	@echo "make schemathesis  fuzz the API against its OpenAPI schema (scripts/schemathesis.sh)"
+	@echo "make vendor-axe    re-fetch the browser tests' axe-core from npm and check its SHA-256"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +109,17 @@ bench: $(STAMP)
 
 schemathesis: $(STAMP) | var
 	bash scripts/schemathesis.sh
+
+# axe-core for the browser tests' accessibility checks (test context only; committed, so CI needs no npm).
+AXE_VERSION := 4.14.1
+AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+AXE_DIR := tests/browser/vendor
+vendor-axe:
+	@tmp=$$(mktemp -d); \
+	(cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz) && \
+	echo "$(AXE_SHA256)  $$tmp/package/axe.min.js" | sha256sum -c --quiet - && \
+	cp $$tmp/package/axe.min.js $(AXE_DIR)/axe.min.js && cp $$tmp/package/LICENSE $(AXE_DIR)/axe-core.LICENSE; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 clean:
 	rm -rf $(REPORTS) var/schemathesis var/staticfiles

@@ -187,6 +187,11 @@ class VendorScore(models.Model):
     def __str__(self) -> str:
         return f"{self.vendor_id}: {self.score}"
 
+    @property
+    def likelihood_is_default(self) -> bool:
+        """The likelihood is the assumed base value: no current assessment and no incident raised it."""
+        return self.assessment_id is None and self.likelihood == self.base_likelihood
+
 
 class VendorScoreHistory(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="score_history")

@@ -67,6 +67,24 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
 
 
+# Each filing as the people who file it call it, with its clock (DESIGN.md, Notification).
+FILING_NAMES = {
+    ("gdpr", "report"): "GDPR breach report — 72 h",
+    ("nis2", "early_warning"): "NIS2 early warning — 24 h",
+    ("nis2", "notification"): "NIS2 incident notification — 72 h",
+    ("nis2", "final_report"): "NIS2 final report — 1 month",
+    ("dora", "initial"): "DORA initial notification — 24 h",
+    ("dora", "intermediate"): "DORA intermediate report — 72 h",
+    ("dora", "final"): "DORA final report — 1 month",
+    ("sec", "form_8k"): "SEC Form 8-K — 4 business days",
+    ("hipaa", "notice"): "HIPAA breach notice — 60 days",
+}
+
+
+def filing_name(regime: str, stage: str) -> str:
+    return FILING_NAMES.get((regime, stage)) or f"{regime.upper()} {stage.replace('_', ' ')}"
+
+
 def rank_by(field: str, order: list[str]) -> Case:
     """`field`'s place in `order` (0 for the first) as an annotation; a value outside `order` ranks null."""
     return Case(

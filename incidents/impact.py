@@ -152,3 +152,31 @@ def lab_exposure(lab: Lab) -> list[dict]:
             rows.sort(key=lambda r: (r["hops"], r["engagement"].id))
             result.append({"incident": incident, "engagements": rows})
     return result
+
+
+def open_exposed_incident_ids(engagements: list[Engagement]) -> list[int]:
+    """Open incidents that any of `engagements` (a reader's labs' non-proposed ones) is exposed to.
+
+    `lab_exposure`'s rule for many labs at once, in a fixed number of queries; newest first.
+    """
+    direct = {e.vendor_id for e in engagements}
+    if not direct:
+        return []
+    edges = edges_near(direct, downstream=True)
+    paths = {v: shortest_paths(v, edges, MAX_HOPS) for v in direct}
+    reached = {w for p in paths.values() for w in p}
+    incidents = (
+        Incident.objects.filter(vendor_id__in=reached, status__in=OPEN_STATUSES)
+        .only("id", "vendor_id", "occurred_at", "discovered_at")
+        .order_by("-discovered_at", "-id")
+    )
+    hits = []
+    for incident in incidents:
+        day = reference_date(incident)
+        if any(
+            incident.vendor_id in paths[e.vendor_id]
+            and is_exposing(e.status, e.data_disposed_on, start_date=e.start_date, on=day)
+            for e in engagements
+        ):
+            hits.append(incident.id)
+    return hits

@@ -19,6 +19,7 @@ from .choices import (
     NotificationStage,
     NotificationStatus,
     YesNoUnknown,
+    filing_name,
 )
 
 
@@ -178,6 +179,11 @@ class Notification(TimeStampedModel):
     @property
     def status(self) -> str:
         return self.status_at(timezone.now())
+
+    @property
+    def filing_name(self) -> str:
+        """E.g. "NIS2 early warning — 24 h": the regime and stage in the words of those who file them."""
+        return filing_name(self.regime, self.stage)
 
     def get_additional_data(self) -> dict:
         return {"lab": self.lab_id}

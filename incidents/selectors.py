@@ -1,12 +1,17 @@
 """Reads for incidents, their timeline, lab responses and notifications."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Count, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vendorrisk.core.scoping import scope
+from vendors.choices import EngagementStatus
+from vendors.models import Engagement
 
 from .impact import incident_impact as _incident_impact
 from .impact import lab_exposure as _lab_exposure
+from .impact import open_exposed_incident_ids
 from .models import Incident, IncidentUpdate, LabResponse, Notification
 
 
@@ -54,3 +59,38 @@ def next_deadlines(*, user, incident_ids) -> dict[int, Notification]:
     for row in rows:
         first.setdefault(row.incident_id, row)
     return first
+
+
+def exposed_open_incident_ids(*, user) -> list[int]:
+    """Open incidents that at least one of the user's labs is exposed to (Impact's rule), newest first."""
+    engagements = list(
+        scope(Engagement.objects.exclude(status=EngagementStatus.PROPOSED), user).only(
+            "id", "vendor_id", "status", "data_disposed_on", "start_date"
+        )
+    )
+    return open_exposed_incident_ids(engagements)
+
+
+def owed_filings(*, user) -> QuerySet[Notification]:
+    """Filings the user's labs still owe: required and not submitted (pending or overdue)."""
+    return notification_list(user=user).filter(required=True, submitted_at__isnull=True)
+
+
+def filing_counts(*, user, now: dt.datetime, soon: dt.timedelta) -> dict[str, int]:
+    """Owed filings counted one by one (not per incident): overdue, and due between now and now + soon."""
+    return owed_filings(user=user).aggregate(
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=now + soon)),
+    )
+
+
+def owed_filings_by_incident(*, user, incident_ids, now: dt.datetime) -> dict[int, dict]:
+    """Per incident: filings owed, of which overdue, and the soonest due time (the user's labs only)."""
+    rows = (
+        owed_filings(user=user)
+        .filter(incident_id__in=list(incident_ids))
+        .order_by()
+        .values("incident_id")
+        .annotate(owed=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)), next_due=Min("due_at"))
+    )
+    return {r["incident_id"]: r for r in rows}

@@ -13,8 +13,9 @@ from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
 from vendors import dirty, graph_queries
+from vendors import services as vendor_services
 
-from .choices import DONE_STATUSES, OPEN_STATUSES, IncidentStatus, status_move_allowed
+from .choices import DONE_STATUSES, OPEN_STATUSES, Decision, IncidentStatus, status_move_allowed
 from .events import incident_events, lab_response_data, notification_events
 from .impact import exposed_lab_ids
 from .models import Incident, IncidentUpdate, LabResponse, Notification
@@ -218,6 +219,45 @@ def lab_response_update(*, actor, instance: LabResponse, **data) -> LabResponse:
             labs={old_lab, response.lab_id},  # moved to another lab: it concerns both
         )
     return response
+
+
+STALE_HALT = (
+    "The lab's active engagements with this vendor changed since you confirmed the list; nothing was "
+    "recorded. Review the list again."
+)
+
+
+@transaction.atomic
+def lab_response_record(
+    *,
+    actor,
+    incident: Incident,
+    lab,
+    suspend: list[int] | None = None,
+    timeline_note: str = "",
+    **data,
+) -> tuple[LabResponse, list]:
+    """Record or change `lab`'s response; a halt may suspend the lab's work with the vendor in the same step.
+
+    `suspend` is the list of engagement ids the user confirmed (None: suspend nothing). The suspension
+    is `vendors.services.vendor_suspend` for that lab, whose `timeline_note` every lab's users read; if
+    what it would suspend is not exactly the confirmed list, nothing is written (one transaction).
+    """
+    existing = LabResponse.objects.select_for_update().filter(incident=incident, lab=lab).first()
+    if suspend is not None and data.get("decision", getattr(existing, "decision", None)) != Decision.HALT:
+        raise ValidationError({"suspend": "Only a halt decision suspends work."})
+    if existing is None:
+        response = lab_response_create(actor=actor, incident=incident, lab=lab, **data)
+    else:
+        response = lab_response_update(actor=actor, instance=existing, **data)
+    suspended: list = []
+    if suspend is not None:
+        suspended = vendor_services.vendor_suspend(
+            actor=actor, vendor=incident.vendor, reason=timeline_note, lab=lab
+        )
+        if sorted(e.id for e in suspended) != sorted(suspend):
+            raise ApplicationError(STALE_HALT)
+    return response, suspended
 
 
 @transaction.atomic

@@ -2,14 +2,19 @@
 
 from django.urls import path
 
-from . import views
+from .views import deadlines, incidents, responses
 
 app_name = "ui"
 
 urlpatterns = [
-    path("incidents/", views.incident_list_view, name="incident-list"),
-    path("incidents/new/", views.incident_create, name="incident-create"),
-    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
-    path("incidents/<int:pk>/status/", views.incident_status, name="incident-status"),
-    path("incidents/<int:pk>/updates/", views.incident_add_update, name="incident-add-update"),
+    path("incidents/", incidents.incident_list_view, name="incident-list"),
+    path("incidents/new/", incidents.incident_create, name="incident-create"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/status/", incidents.incident_status, name="incident-status"),
+    path("incidents/<int:pk>/updates/", incidents.incident_add_update, name="incident-add-update"),
+    path("incidents/<int:pk>/responses/<int:lab_pk>/", responses.lab_response, name="lab-response"),
+    path("notifications/<int:pk>/file/", responses.notification_file, name="notification-file"),
+    path("notifications/<int:pk>/unfile/", responses.notification_unfile, name="notification-unfile"),
+    path("deadlines/", deadlines.deadline_list, name="deadlines"),
+    path("deadlines/export.csv", deadlines.deadline_export, name="deadlines-export"),
 ]

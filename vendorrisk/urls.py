@@ -36,6 +36,7 @@ ui_urls = [
     *incident_pages.urlpatterns,
     *assessment_pages.urlpatterns,
     path("network/", views.network, name="network"),
+    path("glossary/", views.glossary_page, name="glossary"),
 ]
 
 urlpatterns = [

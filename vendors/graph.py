@@ -70,6 +70,26 @@ def reverse(edges: Edges) -> dict[int, list[int]]:
     return upstream
 
 
+def hop_distances_many(
+    starts: Iterable[int], edges: Edges, max_hops: int = DEFAULT_MAX_HOPS
+) -> dict[int, int]:
+    """Shortest hop count from the nearest of `starts` to every vendor within `max_hops` (starts at 0)."""
+    _check_max_hops(max_hops)
+    distances = dict.fromkeys(starts, 0)
+    frontier = sorted(distances)
+    for hops in range(1, max_hops + 1):
+        next_frontier = []
+        for vendor in frontier:
+            for neighbour in edges.get(vendor, ()):
+                if neighbour not in distances:
+                    distances[neighbour] = hops
+                    next_frontier.append(neighbour)
+        if not next_frontier:
+            break
+        frontier = next_frontier
+    return distances
+
+
 def within_hops_many(starts: Iterable[int], edges: Edges, max_hops: int = DEFAULT_MAX_HOPS) -> set[int]:
     """Every vendor within `max_hops` of any of `starts` (the starts included): the union of their reach."""
     _check_max_hops(max_hops)
@@ -119,22 +139,3 @@ def group_roots(parents: Mapping[int, int | None]) -> dict[int, int]:
         for member in chain:
             roots[member] = root
     return roots
-
-
-def data_flow_levels(vendors: set[int], edges: Edges, max_hops: int = DEFAULT_MAX_HOPS) -> dict[int, int]:
-    """A column per vendor so that data flows left to right: a vendor sits right of those passing it
-    data (longest path, capped at `max_hops` steps, so cycles end too)."""
-    _check_max_hops(max_hops)
-    level = dict.fromkeys(vendors, 0)
-    for _ in range(max_hops):
-        moved = False
-        for a, targets in edges.items():
-            if a not in level:
-                continue
-            for b in targets:
-                if b in level and b != a and level[b] < min(level[a] + 1, max_hops):
-                    level[b] = min(level[a] + 1, max_hops)
-                    moved = True
-        if not moved:
-            break
-    return level

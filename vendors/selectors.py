@@ -7,7 +7,8 @@ from django.urls import reverse
 from vendorrisk.core.charts import Graph, Node
 from vendorrisk.core.scoping import scope
 
-from .graph import data_flow_levels, hop_distances, within_hops_many
+from .choices import EngagementStatus
+from .graph import hop_distances, hop_distances_many
 from .graph_queries import MAX_HOPS, edges_near
 from .models import Engagement, Lab, Vendor, VendorDependency
 from .rules import highest_criticality
@@ -35,6 +36,15 @@ def engagement_list(*, user) -> QuerySet[Engagement]:
 
 def engagement_get(*, user, pk) -> Engagement:
     return get_object_or_404(engagement_list(user=user), pk=pk)
+
+
+def engagements_to_halt(*, user, vendor: Vendor, lab: Lab) -> QuerySet[Engagement]:
+    """The engagements a halt of `lab`'s work with `vendor` would suspend (what `vendor_suspend` switches)."""
+    return (
+        engagement_list(user=user)
+        .filter(vendor=vendor, lab=lab, status=EngagementStatus.ACTIVE)
+        .order_by("id")
+    )
 
 
 def dependency_list(*, user) -> QuerySet[VendorDependency]:
@@ -106,7 +116,8 @@ MAX_NETWORK_NODES = 400
 
 
 def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
-    """Labs → their exposing engagements' vendors → the fourth parties those pass data to (≤ 3 hops)."""
+    """Labs → their exposing engagements' vendors → the fourth parties those pass data to (≤ 3 hops),
+    each vendor in the column of its shortest hop distance from the labs."""
     labs = list(lab_list(user=user).order_by("name", "id"))
     if lab is not None:
         labs = [x for x in labs if x.id == lab.id]
@@ -121,9 +132,11 @@ def network_graph(user, *, lab: Lab | None = None) -> tuple[Graph, dict]:
             links[(lab_id, vendor_id)] = criticality
     direct = {v for _, v in links}
     edges = edges_near(direct, downstream=True) if direct else {}
-    reached = within_hops_many(direct, edges, MAX_HOPS)
+    # Columns by hop distance from the labs: a vendor a lab engages is always in the first vendor column,
+    # however many other vendors also pass it data.
+    levels = hop_distances_many(direct, edges, MAX_HOPS)
+    reached = set(levels)
     names = vendor_names(reached)
-    levels = data_flow_levels(reached, edges, MAX_HOPS)
     graph = Graph()
     for x in labs:
         graph.add(

@@ -128,6 +128,8 @@ def _answer_state(assessment):
     progress = {
         "answered": sum(1 for qid in answers if qid in applicable),
         "applicable": len(applicable),
+        # the first applicable question still unanswered, in page order ("Next unanswered")
+        "next": next((q for q in questions if q.id in applicable and q.id not in answers), None),
     }
     return questions, answers, applicable, progress
 

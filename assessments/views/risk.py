@@ -28,11 +28,11 @@ from vendors.selectors import (
     vendor_neighbourhood,
 )
 
+from ..cause_names import named_causes
 from ..filters import LabListFilterSet, VendorListFilterSet
 from ..selectors import (
     assessment_list,
     current_assessment,
-    cut_causes,
     lab_concentration_view,
     score_bands,
     vendor_score_history,
@@ -88,8 +88,7 @@ def vendor_detail(request, pk):
     score = vendor_score_view(user, vendor)
     history = list(vendor_score_history(user=user, vendor_id=vendor.id)[:HISTORY_POINTS])
     history.reverse()
-    for h in history:
-        h.visible_causes = cut_causes(user, h.causes)
+    named_causes(user, history)
     depends_on, dependents = vendor_direct_dependencies(vendor)
     graph = charts.layered_graph(
         vendor_neighbourhood(vendor),
@@ -104,6 +103,7 @@ def vendor_detail(request, pk):
         ],
     )
     assessments = list(assessment_list(user=user).filter(vendor=vendor).order_by("-id"))
+    incidents = list(incident_list(user=user).filter(vendor=vendor).order_by("-discovered_at", "-id"))
     context = {
         "vendor": vendor,
         "score": score,
@@ -112,7 +112,8 @@ def vendor_detail(request, pk):
             [(h.computed_at, float(h.score), h.band) for h in history], bands=score_bands()
         ),
         "engagements": list(engagement_list(user=user).filter(vendor=vendor).order_by("lab__name", "id")),
-        "incidents": list(incident_list(user=user).filter(vendor=vendor).order_by("-discovered_at", "-id")),
+        "incidents": incidents,
+        "open_incidents": [i for i in incidents if i.is_open],
         "assessments": assessments,
         "current_assessment": current_assessment(assessments),
         "depends_on": depends_on,

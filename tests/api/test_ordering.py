@@ -171,7 +171,7 @@ PAGE_SORTS = [
     ("/vendors/", "assessments.views.risk", "VENDOR_SORTS", "vendors.Vendor"),
     ("/labs/", "assessments.views.risk", "LAB_SORTS", "vendors.Lab"),
     ("/engagements/", "vendors.views", "ENGAGEMENT_SORTS", "vendors.Engagement"),
-    ("/incidents/", "incidents.views", "INCIDENT_SORTS", "incidents.Incident"),
+    ("/incidents/", "incidents.views.incidents", "INCIDENT_SORTS", "incidents.Incident"),
     ("/assessments/", "assessments.views.assessments", "ASSESSMENT_SORTS", "assessments.Assessment"),
     ("/findings/", "assessments.views.assessments", "FINDING_SORTS", "assessments.Finding"),
 ]

@@ -43,7 +43,7 @@ def test_sign_in_and_the_dashboard_shows_ranked_vendors_and_charts(page, world, 
     expect(ranked.first).to_contain_text("Meridian Data")
     expect(ranked.first.locator(".score")).to_have_text(str(top.score))
     expect(ranked.first.locator(f".band-{top.band}")).to_be_visible()
-    heat = page.get_by_role("img", name="Vendors by impact and likelihood")
+    heat = page.get_by_role("group", name="Vendors by impact and likelihood")
     expect(heat).to_be_visible()
     expect(heat.locator("a")).not_to_have_count(0)
     expect(page.get_by_role("region", name="Open incidents")).to_contain_text("Meridian workspace breach")
@@ -157,7 +157,7 @@ def test_every_main_page_renders_cleanly_and_is_keyboard_reachable(page, world, 
         assert response.status == 200, url
         expect(page.locator("h1")).to_be_visible()
         shot(page, f"page-{name}")
-    expect(page.get_by_role("img", name=re.compile("^Labs, the vendors they engage"))).to_be_visible()
+    expect(page.get_by_role("group", name=re.compile("^Labs, the vendors they engage"))).to_be_visible()
 
 
 def test_a_user_without_a_role_for_it_gets_no_button_and_a_403(page, world):

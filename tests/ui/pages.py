@@ -16,6 +16,7 @@ class Page:
     url: Callable
     roles: frozenset = ALL
     queries: int | None = None  # pinned count for a Lab A viewer (procurement for procurement pages)
+    measured_as: str | None = None  # count as this role instead (a page that shows security its forms)
 
     def __str__(self) -> str:
         return self.name
@@ -46,6 +47,11 @@ PAGES = [
     Page("incident-list", lambda w: "/incidents/"),
     Page("incident-detail", lambda w: f"/incidents/{w.incident.id}/"),
     Page("incident-create", lambda w: "/incidents/new/", SECURITY),
+    Page("incident-detail-security", lambda w: f"/incidents/{w.incident.id}/", measured_as="security"),
+    Page("lab-response", lambda w: f"/incidents/{w.incident.id}/responses/{w.lab_a.id}/", SECURITY),
+    Page("deadlines", lambda w: "/deadlines/"),
+    Page("deadlines-security", lambda w: "/deadlines/?status=overdue&status=pending", measured_as="security"),
+    Page("deadlines-export", lambda w: "/deadlines/export.csv"),
     Page("assessment-list", lambda w: "/assessments/"),
     Page("assessment-overdue", lambda w: "/assessments/?overdue=true"),
     Page("assessment-detail", lambda w: f"/assessments/{w.assessment.id}/"),
@@ -54,4 +60,5 @@ PAGES = [
     Page("network-lab", lambda w: f"/network/?lab={w.lab_a.id}"),
     Page("planning", lambda w: "/planning/"),
     Page("planning-plan", lambda w: f"/planning/{WhatIfPlan.objects.get(name='Lower Meridian for A').id}/"),
+    Page("glossary", lambda w: "/glossary/"),
 ]

@@ -260,3 +260,32 @@ def test_answering_page_query_count_does_not_grow_with_questions(client_for, ven
     for q in questions[:20]:
         f.AnswerFactory(assessment=big, question=q, response="yes", comment="ok")
     assert _answer_page_queries(client, small) == _answer_page_queries(client, big) == 5
+
+
+def test_the_answering_page_keeps_progress_in_view_points_to_the_next_unanswered_and_reads_blanks(
+    db, client_for
+):
+    from vendorrisk.templatetags.ui import placeholders
+
+    questionnaire = f.QuestionnaireFactory(questions=0)
+    first = f.QuestionFactory(questionnaire=questionnaire, code="SR-3", position=1,
+                              text="Review the plan [Assignment: organization-defined frequency].")  # fmt: skip
+    second = f.QuestionFactory(
+        questionnaire=questionnaire, code="SR-5", position=2, text="Use <b>safe</b> tools."
+    )
+    assessment = f.AssessmentFactory(questionnaire=questionnaire)
+    client = client_for(_user("security", "answerer"))
+    html = client.get(f"/assessments/{assessment.id}/answer/").content.decode()
+    assert 'class="card sticky-progress"' in html and '<progress max="2" value="0"' in html
+    assert f'<a href="#q{first.id}" data-next-unanswered>Next unanswered: SR-3</a>' in html
+    assert f'id="q{first.id}"' in html
+    assert (
+        '<span class="placeholder" title="Assignment: to be set by the organisation">organization-defined frequency</span>'
+        in html
+    )
+    assert "[Assignment:" not in html and "&lt;b&gt;safe&lt;/b&gt;" in html
+    _save(client, assessment, first, "yes")
+    html = client.get(f"/assessments/{assessment.id}/answer/").content.decode()
+    assert f'<a href="#q{second.id}" data-next-unanswered>Next unanswered: SR-5</a>' in html
+    nested = placeholders("[Selection (one or more): [Assignment: organization-defined roles]; vendors]")
+    assert nested.count('class="placeholder"') == 2 and "[" not in nested

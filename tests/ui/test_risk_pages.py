@@ -73,7 +73,7 @@ def test_dashboard_panels_link_every_number(world, viewer_lab_a, client_for):
     conc = LabConcentration.objects.get(lab=world.lab_a)
     assert f'<a href="/labs/{world.lab_a.id}/">{conc.hhi:,.0f}</a>' in html
     # Open incidents: Lab A's next deadline (Lab B's SEC filing is not Lab A's business).
-    assert "GDPR report</a> · Lab A" in html
+    assert "GDPR breach report — 72 h</a> · Lab A" in html
     assert "SEC" not in html
     assert re.search(r'<span class="due">\d+ d \d+ h left</span>', html)
     # Overdue reviews and findings, each count a link to its list.
@@ -82,12 +82,13 @@ def test_dashboard_panels_link_every_number(world, viewer_lab_a, client_for):
     # Shared fourth parties: Platform Pi, reached by both labs through Meridian.
     assert f'<a href="/vendors/{world.pi.id}/#impact">2</a>' in html
     assert f'<a href="/vendors/{world.meridian.id}/">Meridian Data</a>' in html
+    # Totals, in words that agree with their number ("1 lab", never "1 labs").
+    assert '<a href="/labs/"><span class="num">1</span> lab</a>' in html
     for label, href in (
-        ("labs", "/labs/"),
         ("vendors", "/vendors/"),
-        ("open incidents", "/incidents/?open=true"),
+        ("open incident", "/incidents/?open=true"),
     ):
-        assert re.search(rf'<a href="{re.escape(href)}"><span class="num">\d+</span> {label}</a>', html), (
+        assert re.search(rf'<a href="{re.escape(href)}"><span class="num">\d+</span> {label}s?</a>', html), (
             label
         )
 
@@ -143,7 +144,10 @@ def test_the_lab_page_matches_the_concentration_api_and_charts_each_group(world,
     row = LabConcentration.objects.get(lab=world.lab_a)
     data = lab_concentration_dict(world.lab_a.id, row, stale=False)
     assert f'<span class="value" data-hhi>{data["hhi"]:,.0f}</span>' in html
-    assert f'{data["hhi_look_through"]:,.0f}</span><span class="label">look-through index' in html
+    assert (
+        f'{data["hhi_look_through"]:,.0f}</span><span class="label"><a class="term" href="/glossary/#look-through"'
+        in html
+    )
     assert html.count('class="bar-share"') == len(data["groups"])
     spof = data["single_point_of_failure"]
     assert f'<a href="/vendors/{spof["vendor"]}/">' in html
@@ -174,8 +178,8 @@ def test_a_labs_open_incident_exposure_agrees_with_the_incident_impact(world, ad
 def test_the_network_draws_labs_vendors_and_fourth_parties(world, viewer_lab_a, client_for):
     client = client_for(viewer_lab_a)
     html = body(client.get("/network/"))
-    assert "<title>Lab A</title>" in html and "<title>Meridian Data</title>" in html
-    assert re.search(r'class="node node-fourth">\s*<title>Platform Pi</title>', html)
+    assert "<title>Lab A</title>" in html and "<title>Meridian Data: score " in html
+    assert re.search(r'class="node node-fourth node-band-\w+">\s*<title>Platform Pi: score ', html)
     assert "1 lab, 2 vendors engaged, 1 fourth party reached only through them." in html
     assert html.count('class="edge edge-engagement') == 2 and html.count('class="edge edge-data"') == 1
     one = body(client.get("/network/", {"lab": world.lab_a.id}))

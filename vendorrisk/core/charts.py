@@ -6,6 +6,7 @@ or scripts), every mark has a text alternative (<title>), and each chart has a t
 """
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,12 +30,19 @@ def bin_bounds(index: int, bins: int = HEAT_BINS) -> tuple[str, str | None]:
 
 
 def heat_map(
-    counts: dict[tuple[int, int], int], *, band_of: Callable[[float], str], bins: int = HEAT_BINS
+    counts: dict[tuple[int, int], int],
+    *,
+    band_of: Callable[[float], str],
+    bins: int = HEAT_BINS,
+    defaults: dict[tuple[int, int], int] | None = None,
 ) -> dict:
     """Cells for a bins×bins grid; `counts` maps (impact bin, likelihood bin) → vendors in it.
 
     `band_of(score)` names the band of a 0–100 score: each cell is coloured by the score at its centre.
+    `defaults` counts, per cell, the vendors whose likelihood is an assumed default rather than a
+    measurement (the cell is marked apart).
     """
+    defaults = defaults or {}
     size, left, top = 56, 56, 8
     cells = []
     for i in range(bins):
@@ -51,6 +59,7 @@ def heat_map(
                     "cx": left + i * size + size / 2,
                     "cy": top + (bins - 1 - j) * size + size / 2 + 6,
                     "count": counts.get((i, j), 0),
+                    "defaults": defaults.get((i, j), 0),
                     "band": band_of(risk),
                     "impact": (impact_min, impact_max),
                     "likelihood": (likelihood_min, likelihood_max),
@@ -77,10 +86,25 @@ def heat_map(
 # --- score history line chart ----------------------------------------------------------------------
 
 
+def history_range(scores: Sequence[float], *, pad: float = 5, least: float = 20) -> tuple[float, float]:
+    """The y-axis of a score history: the data's range padded and widened to at least `least` points,
+    on multiples of 5 within 0–100, so a small change is visible and a flat line does not fill the chart."""
+    lo, hi = min(scores) - pad, max(scores) + pad
+    if hi - lo < least:
+        middle = (hi + lo) / 2
+        lo, hi = middle - least / 2, middle + least / 2
+    lo, hi = 5 * math.floor(lo / 5), 5 * math.ceil(hi / 5)
+    if lo < 0:
+        lo, hi = 0, min(100, hi - lo)
+    if hi > 100:
+        lo, hi = max(0, lo - (hi - 100)), 100
+    return float(lo), float(hi)
+
+
 def score_history(
     points: Sequence[tuple[dt.datetime, float, str]], *, bands: Sequence[tuple[str, float]]
 ) -> dict | None:
-    """A 0–100 line over time with the band stripes behind it. `points` oldest first; `bands` the score
+    """A score line over time on an axis scaled to its data (`history_range`), the band stripes behind it. `points` oldest first; `bands` the score
     bands lowest first, each (name, upper bound), the last one's bound 100."""
     if not points:
         return None
@@ -94,23 +118,25 @@ def score_history(
             return left + plot_w * ((index + 0.5) / len(points) if len(points) > 1 else 0.5)
         return left + plot_w * (when - start).total_seconds() / span
 
+    low, high = history_range([score for _, score, _ in points])
+
     def y_of(score: float) -> float:
-        return top + plot_h * (1 - score / 100)
+        return top + plot_h * (1 - (score - low) / (high - low))
 
     marks = [
         {"x": round(x_of(when, k), 1), "y": round(y_of(score), 1), "score": score, "band": band, "when": when}
         for k, (when, score, band) in enumerate(points)
     ]
     edges = [0, *(upper for _, upper in bands)]
-    stripes = [
-        {
-            "band": name,
-            "y": round(y_of(edges[k + 1]), 1),
-            "h": round(y_of(edges[k]) - y_of(edges[k + 1]), 1),
-        }
-        for k, (name, _) in enumerate(bands)
-    ]
-    grid = [{"value": v, "y": round(y_of(v), 1)} for v in (0, 25, 50, 75, 100)]
+    stripes = []
+    for k, (name, _) in enumerate(bands):
+        lower, upper = max(edges[k], low), min(edges[k + 1], high)
+        if upper > lower:  # only the bands the axis shows, cut at its ends
+            stripes.append(
+                {"band": name, "y": round(y_of(upper), 1), "h": round(y_of(lower) - y_of(upper), 1)}
+            )
+    step = 5 if high - low <= 30 else 10 if high - low <= 60 else 25
+    grid = [{"value": v, "y": round(y_of(v), 1)} for v in range(int(low), int(high) + 1, step)]
     return {
         "width": width,
         "height": height,
@@ -123,6 +149,8 @@ def score_history(
         "line": " ".join(f"{m['x']},{m['y']}" for m in marks),
         "stripes": stripes,
         "grid": grid,
+        "low": low,
+        "high": high,
         "start": start,
         "end": end,
         "label_y": height - 10,

@@ -84,6 +84,7 @@ def listing(
     params.pop("page", None)
     filterset = filterset_class(params, queryset=queryset, request=request)
     label_range_inputs(filterset.form)
+    simplify_filters(filterset, search_fields)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     if search and search_fields:
         condition = Q()
@@ -98,6 +99,48 @@ def listing(
     paginator = Paginator(rows, page_size)
     page = paginator.get_page(request.GET.get("page"))
     return Listing(filterset=filterset, page=page, sort=sort, search=search)
+
+
+class AnyOneSelect(forms.Select):
+    """A multiple-choice filter shown as one plain select ("Any" or one value): no ctrl-click. It still
+    reads every value given in the URL, so links that carry several keep working."""
+
+    def use_required_attribute(self, initial) -> bool:
+        return False  # a filter is never required (and asking would read the choices a second time)
+
+    def value_from_datadict(self, data, files, name):
+        return [v for v in data.getlist(name) if v] if hasattr(data, "getlist") else data.get(name)
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        blank = self.create_option(name, "", "Any", not value, 0, attrs=attrs)
+        return [(None, [blank], 0), *groups]
+
+
+CHECKBOX_LIMIT = 8
+
+
+def simplify_filters(filterset, search_fields: tuple[str, ...]) -> None:
+    """The list pages' filter form: one search box (the `icontains` filters it covers are dropped), and
+    multiple choices as a checkbox group (a few fixed values) or a single select (longer lists)."""
+    form = filterset.form
+    for name in list(form.fields):
+        spec = filterset.filters.get(name)
+        if name in search_fields and getattr(spec, "lookup_expr", "") == "icontains":
+            del form.fields[name]
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            field.empty_label = "Any"
+        if not isinstance(widget, forms.SelectMultiple) or isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        fixed = isinstance(field, forms.MultipleChoiceField) and not hasattr(field, "queryset")
+        if fixed and len(field.choices) <= CHECKBOX_LIMIT:
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        else:
+            field.widget = AnyOneSelect(choices=field.widget.choices)
 
 
 def label_range_inputs(form) -> None:

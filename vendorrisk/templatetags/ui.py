@@ -1,12 +1,15 @@
 """Template helpers for the web interface: roles, bands, numbers, times and query strings."""
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
+from vendorrisk.core import glossary
 from vendorrisk.core.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
 from vendorrisk.core.scoping import visible_username
 
@@ -129,3 +132,41 @@ def name_for(person, viewer) -> str:
     """`engagement.owner|name_for:user`: the username if `viewer` may see that user, else "" (never
     another lab's people; the same rule as the API's `owner_name`)."""
     return visible_username(viewer, person) or ""
+
+
+@register.simple_tag
+def term(key: str, label: str | None = None):
+    """A defined word linked to its glossary entry, its definition shown on hover and keyboard focus."""
+    entry = glossary.BY_KEY[key]
+    text = label or entry.label
+    href = f"/glossary/#{entry.key}"
+    if entry.expansion:
+        return format_html(
+            '<a class="term" href="{}" data-tip="{}"><abbr title="{}">{}</abbr></a>',
+            href,
+            entry.definition,
+            entry.expansion,
+            text,
+        )
+    return format_html('<a class="term" href="{}" data-tip="{}">{}</a>', href, entry.definition, text)
+
+
+PLACEHOLDER = re.compile(r"\[(Assignment|Selection(?: \([^)]*\))?):\s*([^\[\]]*)\]")
+
+
+@register.filter
+def placeholders(text: str) -> str:
+    """Control text with its NIST-style blanks ("[Assignment: organization-defined frequency]") shown as
+    readable fill-ins: the words in a marked span, the brackets and keyword gone. Escapes everything else."""
+    escaped = str(escape(text or ""))
+    for _ in range(3):  # blanks may nest ("[Selection: [Assignment: …]; …]"): innermost first
+        escaped, n = PLACEHOLDER.subn(
+            lambda m: (
+                f'<span class="placeholder" title="{m.group(1)}: to be set by the organisation">'
+                f"{m.group(2).strip()}</span>"
+            ),
+            escaped,
+        )
+        if not n:
+            break
+    return mark_safe(escaped)  # noqa: S308 - built from escaped text and fixed markup only

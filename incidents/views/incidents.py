@@ -13,11 +13,17 @@ from vendorrisk.core.pages import add_service_errors, listing, require_roles
 from vendorrisk.core.roles import SECURITY_WRITERS, has_role
 from vendors.selectors import vendor_list
 
-from . import services as incident_services
-from .choices import SEVERITY_ORDER, STATUS_ORDER, rank_by
-from .filters import IncidentFilterSet
-from .forms import IncidentForm, IncidentStatusForm, IncidentUpdateForm
-from .selectors import (
+from .. import services as incident_services
+from ..choices import SEVERITY_ORDER, STATUS_ORDER, rank_by
+from ..filters import IncidentFilterSet
+from ..forms import (
+    IncidentForm,
+    IncidentStatusForm,
+    IncidentUpdateForm,
+    LabResponseForm,
+    NotificationFiledForm,
+)
+from ..selectors import (
     incident_get,
     incident_impact,
     incident_list,
@@ -26,6 +32,7 @@ from .selectors import (
     next_deadlines,
     notification_list,
 )
+from .responses import response_initial, response_prefix
 
 SEVERITY_RANK = rank_by("severity", SEVERITY_ORDER)
 STATUS_RANK = rank_by("status", STATUS_ORDER)
@@ -67,15 +74,41 @@ def incident_detail(request, pk, *, status_form=None, update_form=None):
     impact = incident_impact(user=user, incident=incident)
     shown_labs = len(impact["labs"])
     may_write = has_role(user, SECURITY_WRITERS)
+    responses = {
+        r.lab_id: r for r in lab_response_list(user=user, incident=incident).order_by("lab__name", "id")
+    }
+    exposed = {row["lab"] for row in impact["labs"]}
+    lab_rows = [
+        {
+            "lab_id": row["lab"],
+            "lab_name": row["lab_name"],
+            "response": responses.get(row["lab"]),
+            "form": LabResponseForm(
+                prefix=response_prefix(row["lab"]), initial=response_initial(responses.get(row["lab"]))
+            )
+            if may_write
+            else None,
+        }
+        for row in impact["labs"]
+    ]
+    # A response stays readable after its lab stopped counting as exposed (it cannot be changed here).
+    lab_rows += [
+        {"lab_id": r.lab_id, "lab_name": r.lab.name, "response": r, "form": None}
+        for lab_id, r in responses.items()
+        if lab_id not in exposed
+    ]
+    notifications = list(notification_list(user=user).filter(incident=incident).order_by("due_at", "id"))
+    if may_write:
+        now = timezone.now().replace(second=0, microsecond=0)
+        for n in notifications:
+            n.file_form = NotificationFiledForm(prefix=f"n{n.id}", initial={"submitted_at": now})
     context = {
         "incident": incident,
         "impact": impact,
         "other_labs": max(0, impact["labs_exposed_total"] - shown_labs),
         "updates": list(incident_update_list(user=user, incident=incident)),
-        "responses": list(lab_response_list(user=user, incident=incident).order_by("lab__name", "id")),
-        "notifications": list(
-            notification_list(user=user).filter(incident=incident).order_by("due_at", "id")
-        ),
+        "lab_rows": lab_rows,
+        "notifications": notifications,
         "may_write": may_write,
         "status_form": (status_form or IncidentStatusForm(current=incident.status)) if may_write else None,
         "update_form": (update_form or IncidentUpdateForm()) if may_write else None,
