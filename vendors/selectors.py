@@ -9,7 +9,7 @@ from vendorrisk.core.scoping import scope
 
 from .graph import data_flow_levels, hop_distances, within_hops_many
 from .graph_queries import MAX_HOPS, edges_near
-from .models import Engagement, Lab, Vendor, VendorDependency
+from .models import Engagement, Function, Lab, Vendor, VendorDependency
 from .rules import highest_criticality
 
 
@@ -35,6 +35,10 @@ def engagement_list(*, user) -> QuerySet[Engagement]:
 
 def engagement_get(*, user, pk) -> Engagement:
     return get_object_or_404(engagement_list(user=user), pk=pk)
+
+
+def function_list(*, user) -> QuerySet[Function]:
+    return scope(Function.objects.select_related("lab"), user)
 
 
 def dependency_list(*, user) -> QuerySet[VendorDependency]:

@@ -37,6 +37,7 @@ def rows(lab_a, engagement_a, engagement_b, viewer_lab_a, settings, tmp_path):
     f.FindingFactory(assessment=answer.assessment, owner=viewer_lab_a)
     f.EvidenceFactory(assessment=answer.assessment, uploaded_by=viewer_lab_a)
     f.ImportJobFactory(file_name="admin-smoke.jsonl")
+    f.FunctionFactory(lab=lab_a, identifier="F-ADMIN", name="Admin function")
     recompute.rebuild_all()  # the recompute's own entry point writes every score and history table
     ScoreMark.objects.create(kind="vendor", object_id=engagement_a.vendor_id, cause="admin smoke")
     with transaction.atomic():
