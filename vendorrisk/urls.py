@@ -6,6 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from assessments import urls as assessment_pages
 from assessments.api.score_views import LabConcentrationView, VendorRiskHistoryView, VendorRiskView
 from incidents import urls as incident_pages
+from register.api.views import (
+    CriticalProvidersView,
+    RegisterExportView,
+    RegisterLintView,
+    RegisterWorkbookView,
+)
 from vendors import urls as vendor_pages
 
 from . import views
@@ -23,6 +29,14 @@ api_urls = [
         "vendors/<int:vendor_pk>/risk/history/", VendorRiskHistoryView.as_view(), name="vendor-risk-history"
     ),
     path("labs/<int:lab_pk>/concentration/", LabConcentrationView.as_view(), name="lab-concentration"),
+    path("labs/<int:lab_pk>/register-of-information/", RegisterExportView.as_view(), name="register-export"),
+    path("labs/<int:lab_pk>/register-of-information/lint/", RegisterLintView.as_view(), name="register-lint"),
+    path(
+        "labs/<int:lab_pk>/register-of-information/workbook/",
+        RegisterWorkbookView.as_view(),
+        name="register-workbook",
+    ),
+    path("risk/critical-providers/", CriticalProvidersView.as_view(), name="critical-providers"),
     path("", include(router.urls)),
 ]
 
@@ -39,6 +53,7 @@ ui_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("webhooks.urls")),
+    path("", include("register.urls")),
     path("", include((ui_urls, "ui"))),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
