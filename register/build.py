@@ -55,6 +55,11 @@ def _currency(code: str) -> str:
     return f"eba_CU:{code}" if code else ""
 
 
+def _m(mapping: dict, value) -> str:
+    """A closed-list member; an unknown value goes out as it is, so the linter names it."""
+    return mapping.get(value, value) if value else ""
+
+
 def _n(value) -> str:
     return "" if value is None else str(value)
 
@@ -130,7 +135,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
 
     tables["B_01.01"].append(Row({
         "c0010": lab.lei, "c0020": lab.name, "c0030": _country(lab.country),
-        "c0040": t.ENTITY_TYPE.get(lab.entity_type, ""), "c0050": lab.competent_authority,
+        "c0040": _m(t.ENTITY_TYPE, lab.entity_type), "c0050": lab.competent_authority,
         "c0060": _d(reference_date),
     }, "lab", lab.id))  # fmt: skip
     for x in labs:
@@ -143,7 +148,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
             hierarchy, parent_lei = t.HIERARCHY["subsidiary"], lab.lei
         tables["B_01.02"].append(Row({
             "c0010": x.lei, "c0020": x.name, "c0030": _country(x.country),
-            "c0040": t.ENTITY_TYPE.get(x.entity_type, ""), "c0050": hierarchy, "c0060": parent_lei or x.lei,
+            "c0040": _m(t.ENTITY_TYPE, x.entity_type), "c0050": hierarchy, "c0060": parent_lei or x.lei,
             "c0070": _d(x.updated_at.date()), "c0080": _d(x.created_at.date()), "c0090": t.OPEN_END,
             "c0100": _currency(x.assets_currency), "c0110": _n(x.total_assets),
         }, "lab", x.id))  # fmt: skip
@@ -154,9 +159,9 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         provider, provider_type = code(e.vendor_id)
         direct[e.vendor_id].append(e)
         ref = e.contract_reference
-        service = t.ICT_SERVICE.get(e.ict_service_type, "")
+        service = _m(t.ICT_SERVICE, e.ict_service_type)
         tables["B_02.01"].append(Row({
-            "c0010": ref, "c0020": t.ARRANGEMENT_TYPE.get(e.arrangement_type, ""), "c0030": e.overarching_reference,
+            "c0010": ref, "c0020": _m(t.ARRANGEMENT_TYPE, e.arrangement_type), "c0030": e.overarching_reference,
             "c0040": _currency(e.currency), "c0050": _n(e.annual_value),
         }, "engagement", e.id))  # fmt: skip
         supported = [function_by_id[f] for f in e.functions or [] if f in function_by_id]
@@ -167,15 +172,15 @@ def build(lab: Lab, user, reference_date: date) -> Register:
                         "c0010": ref, "c0020": e.lab.lei, "c0030": provider, "c0040": provider_type,
                         "c0050": function.identifier if function else "", "c0060": service,
                         "c0070": _d(e.start_date), "c0080": _d(e.end_date) or t.OPEN_END,
-                        "c0090": t.TERMINATION_REASON.get(e.termination_reason, ""),
+                        "c0090": _m(t.TERMINATION_REASON, e.termination_reason),
                         "c0100": _n(e.notice_period_lab_days), "c0110": _n(e.notice_period_vendor_days),
                         "c0120": _country(e.governing_law_country),
                         "c0130": _country(e.provision_country) or t.NOT_APPLICABLE_COUNTRY,
                         "c0140": "" if e.stores_data is None else (t.YES if e.stores_data else t.NO),
                         "c0150": _country(at_rest) or t.NOT_APPLICABLE_COUNTRY,
                         "c0160": _country(processing) or t.NOT_APPLICABLE_COUNTRY,
-                        "c0170": t.SENSITIVENESS.get(e.data_sensitivity, "") if e.stores_data else "",
-                        "c0180": t.RELIANCE.get(e.reliance_level, ""),
+                        "c0170": _m(t.SENSITIVENESS, e.data_sensitivity) if e.stores_data else "",
+                        "c0180": _m(t.RELIANCE, e.reliance_level),
                     }, "engagement", e.id))  # fmt: skip
         tables["B_03.01"].append(Row({"c0010": ref, "c0020": e.lab.lei, "c0030": "true"}, "engagement", e.id))
         tables["B_03.02"].append(
@@ -202,9 +207,9 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         alternatives = [code(v)[0] or vendors[v].name for v in e.alternative_providers or [] if v in vendors]
         tables["B_07.01"].append(Row({
             "c0010": ref, "c0020": provider, "c0030": provider_type, "c0040": service,
-            "c0050": t.SUBSTITUTABILITY.get(e.substitutability, ""), "c0060": "",
+            "c0050": _m(t.SUBSTITUTABILITY, e.substitutability), "c0060": "",
             "c0070": _d(audit.date() if audit else None), "c0080": "" if e.exit_plan is None else (t.YES if e.exit_plan else t.NO),
-            "c0090": t.REINTEGRATION.get(e.reintegration, ""), "c0100": t.IMPACT.get(e.discontinuation_impact, ""),
+            "c0090": _m(t.REINTEGRATION, e.reintegration), "c0100": _m(t.IMPACT, e.discontinuation_impact),
             "c0110": t.YES if alternatives else t.NOT_ASSESSED, "c0120": "; ".join(alternatives),
         }, "engagement", e.id))  # fmt: skip
 
@@ -217,7 +222,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         parent_code, parent_type = code(parent) if parent != vendor_id else ("", "")
         tables["B_05.01"].append(Row({
             "c0010": provider, "c0020": provider_type, "c0030": v.legal_name or v.name,
-            "c0040": t.PERSON_TYPE.get(v.person_type, ""), "c0050": _country(v.country),
+            "c0040": _m(t.PERSON_TYPE, v.person_type), "c0050": _country(v.country),
             "c0060": _currency(amounts[0].currency) if amounts else "",
             "c0070": _n(sum(e.annual_value for e in amounts)) if amounts else "",
             "c0080": parent_code, "c0090": parent_type,
@@ -226,9 +231,9 @@ def build(lab: Lab, user, reference_date: date) -> Register:
     for f in functions:
         tables["B_06.01"].append(Row({
             "c0010": f.identifier, "c0020": f"eba_TA:{f.licensed_activity}" if f.licensed_activity else "",
-            "c0030": f.name, "c0040": lei_of.get(f.lab_id, ""), "c0050": t.CRITICAL.get(f.critical_or_important, ""),
+            "c0030": f.name, "c0040": lei_of.get(f.lab_id, ""), "c0050": _m(t.CRITICAL, f.critical_or_important),
             "c0060": f.reasons, "c0070": _d(f.last_assessed_on), "c0080": _n(f.rto_hours), "c0090": _n(f.rpo_hours),
-            "c0100": t.IMPACT.get(f.discontinuation_impact, ""),
+            "c0100": _m(t.IMPACT, f.discontinuation_impact),
         }, "function", f.id))  # fmt: skip
     if tables["B_02.02"]:
         for ours, member in (("public or internal", "eba_ZZ:x791"), ("confidential", "eba_ZZ:x792"),

@@ -154,7 +154,11 @@ class CriticalProvidersView(APIView):
     pagination_class = StandardPagination
 
     @extend_schema(
-        operation_id="risk_critical_providers_list", responses={200: CriticalProviderSerializer(many=True)}
+        operation_id="risk_critical_providers_list",
+        responses={
+            200: CriticalProviderSerializer(many=True),
+            404: OpenApiResponse(description="A page past the end."),
+        },
     )
     def get(self, request):
         """Vendor groups labs rely on for critical or important functions, with the 10 % thresholds."""
