@@ -79,3 +79,16 @@ def reg(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b):
     complete(engagement_a, "CTR-A-1", [fa])
     complete(engagement_b, "CTR-B-1", [fb])
     return {"sub1": sub1, "sub2": sub2, "noshare": noshare, "group": group, "fa": fa, "fb": fb}
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)` → a Django test client signed in as `user`."""
+    from django.test import Client
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from register import templates as t
 from register.build import supply_chain
 from tests import factories as f
+from vendors.models import Engagement
 
 from .conftest import LAB_A_LEI, LAB_B_LEI, REFERENCE, VENDOR_LEI
 
@@ -213,3 +214,43 @@ def test_the_query_count_does_not_grow_with_the_register(api_client_for, admin_u
 def test_supply_chain_ranks_take_the_shortest_chain_and_the_lowest_recipient():
     edges = {1: [3, 2], 2: [4], 3: [4], 4: [1, 5]}
     assert supply_chain(1, edges) == [(2, 2, 1), (3, 2, 1), (4, 3, 2), (5, 4, 4)]
+
+
+def test_the_pages_show_findings_and_never_another_lab(
+    client_for, viewer_lab_a, reg, lab_a, lab_b, engagement_a
+):
+    Engagement.objects.filter(pk=engagement_a.pk).update(contract_reference="")
+    client = client_for(viewer_lab_a)
+    page = client.get(f"/register/?lab={lab_b.id}&reference_date=2025-12-31").content.decode()
+    assert lab_b.name not in page and "CTR-B-1" not in page
+    assert (
+        lab_a.name in page and "empty_primary_key" in page and f"/engagements/{engagement_a.id}/edit/" in page
+    )
+    bad = client.get("/register/?reference_date=31/12/2025")
+    assert bad.status_code == 200 and "is not a date" in bad.content.decode()
+    functions = client.get("/register/functions/").content.decode()
+    assert "Model training" in functions and "Evaluation" not in functions
+    critical = client.get("/register/critical-providers/").content.decode()
+    assert "over threshold" in critical and lab_b.name not in critical
+
+
+def test_the_management_command_writes_the_package(reg, lab_a, tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "export_register",
+        lab_a.name,
+        "--reference-date",
+        "2025-12-31",
+        "--xlsx",
+        "--out",
+        str(tmp_path),
+        stdout=out,
+    )
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert any(
+        n.startswith(f"{LAB_A_LEI}.IND_DE_DORA010100_DORA_2025-12-31_") and n.endswith(".zip")
+        for n in written
+    )
+    assert any(n.endswith(".xlsx") for n in written)

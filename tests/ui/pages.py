@@ -50,4 +50,7 @@ PAGES = [
     Page("finding-list", lambda w: "/findings/?overdue=true"),
     Page("network", lambda w: "/network/"),
     Page("network-lab", lambda w: f"/network/?lab={w.lab_a.id}"),
+    Page("register", lambda w: f"/register/?lab={w.lab_a.id}&reference_date=2025-12-31"),
+    Page("register-functions", lambda w: "/register/functions/"),
+    Page("register-critical-providers", lambda w: "/register/critical-providers/"),
 ]

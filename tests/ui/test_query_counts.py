@@ -42,6 +42,9 @@ PINNED = {
     "finding-list": 6,
     "network": 9,
     "network-lab": 9,
+    "register": 11,
+    "register-functions": 4,
+    "register-critical-providers": 6,
 }
 
 
