@@ -98,6 +98,8 @@ class Linter:
                 if not value and template.column(column).mandatory:
                     self.add(BLOCKING, "empty_primary_key", template.id, number, column,
                              f"{template.column(column).label} is empty: it is part of the key.", row)  # fmt: skip
+            if not all(key):
+                continue  # an empty key is reported once, above, not again as a duplicate
             if key in seen:
                 self.add(BLOCKING, "duplicate_primary_key", template.id, number, ",".join(template.key),
                          f"Same key as row {seen[key]}.", row)  # fmt: skip
