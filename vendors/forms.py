@@ -59,6 +59,10 @@ class EngagementForm(forms.ModelForm):
             "data_disposed_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "notice_period_lab_days": "Our notice period (days)",
+            "notice_period_vendor_days": "Provider's notice period (days)",
+        }
         help_texts = {
             "end_date": "Required once the engagement has ended.",
             "data_disposed_on": "Only on a suspended or ended engagement: the day the vendor confirmed "

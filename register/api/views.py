@@ -27,7 +27,7 @@ DRAFT = OpenApiParameter(
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
 
-class FindingSerializer(serializers.Serializer):
+class RegisterFindingSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=["blocking", "error", "warning"])
     rule = serializers.CharField()
     template = serializers.CharField()
@@ -43,7 +43,7 @@ class FindingSerializer(serializers.Serializer):
 class LintSerializer(serializers.Serializer):
     ready = serializers.BooleanField(help_text="No blocking finding: the package can be filed.")
     completeness = serializers.FloatField(help_text="Percentage of arrangements without errors.")
-    findings = FindingSerializer(many=True)
+    findings = RegisterFindingSerializer(many=True)
 
 
 class CriticalProviderSerializer(serializers.Serializer):

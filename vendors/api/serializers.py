@@ -12,7 +12,6 @@ from vendorrisk.core.scoping import can_see_lab
 
 from ..choices import DataCategory, Regime
 from ..models import TEXT_MAX, Engagement, Function, Lab, Vendor, VendorDependency
-from ..validators import COUNTRY_CODES
 
 
 class VisibleLabField(ScopedPrimaryKeyRelatedField):
@@ -29,7 +28,8 @@ class CountryListField(serializers.ListField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_empty", True)
-        super().__init__(child=serializers.ChoiceField(choices=sorted(COUNTRY_CODES)), **kwargs)
+        # Checked by the model (`validate_country_list`): a field error naming the unknown codes.
+        super().__init__(child=serializers.CharField(min_length=2, max_length=2), **kwargs)
 
 
 class IdListField(serializers.ListField):
