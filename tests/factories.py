@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from assessments.models import Answer, Assessment, Evidence, Finding, Question, Questionnaire
 from incidents.models import Incident, IncidentUpdate, LabResponse, Notification
 from vendorrisk.models import ImportJob
-from vendors.models import Engagement, Lab, Vendor, VendorDependency
+from vendors.models import Engagement, Function, Lab, Vendor, VendorDependency
 
 User = get_user_model()
 
@@ -93,6 +93,16 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     substitutability = "difficult"
     data_categories = factory.LazyFunction(lambda: ["training_data"])
     start_date = dt.date(2024, 1, 1)
+
+
+class FunctionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Function
+
+    lab = factory.SubFactory(LabFactory)
+    identifier = factory.Sequence(lambda n: f"F{n}")
+    name = factory.Sequence(lambda n: f"Function {n}")
+    critical_or_important = "yes"
 
 
 class VendorDependencyFactory(factory.django.DjangoModelFactory):

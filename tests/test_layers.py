@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("vendors", "incidents", "assessments", "webhooks")
-RANK = {"kernel": 0, "vendors": 1, "incidents": 2, "assessments": 3, "webhooks": 4, "shell": 5}
+APPS = ("vendors", "incidents", "assessments", "webhooks", "register")
+RANK = {"kernel": 0, "vendors": 1, "incidents": 2, "assessments": 3, "webhooks": 4, "register": 5, "shell": 6}
 KERNEL_PARTS = ("core", "models", "migrations", "templatetags")
 SCANNED = ("vendorrisk", *APPS, "scripts")
 

@@ -13,7 +13,13 @@ from incidents.api.views import (
     LabResponseViewSet,
     NotificationViewSet,
 )
-from vendors.api.views import EngagementViewSet, LabViewSet, VendorDependencyViewSet, VendorViewSet
+from vendors.api.views import (
+    EngagementViewSet,
+    FunctionViewSet,
+    LabViewSet,
+    VendorDependencyViewSet,
+    VendorViewSet,
+)
 from webhooks.api.views import WebhookViewSet
 
 from .api_views import AuditViewSet, EventViewSet, UserViewSet
@@ -23,6 +29,7 @@ router.include_root_view = False
 router.register("labs", LabViewSet, basename="lab")
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("engagements", EngagementViewSet, basename="engagement")
+router.register("functions", FunctionViewSet, basename="function")
 router.register("vendor-dependencies", VendorDependencyViewSet, basename="vendordependency")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register(r"incidents/(?P<incident_pk>\d+)/updates", IncidentUpdateViewSet, basename="incident-update")

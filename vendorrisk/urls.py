@@ -7,6 +7,12 @@ from assessments import urls as assessment_pages
 from assessments.api.score_views import LabConcentrationView, VendorRiskHistoryView, VendorRiskView
 from assessments.api.whatif_views import WhatIfView
 from incidents import urls as incident_pages
+from register.api.views import (
+    CriticalProvidersView,
+    RegisterExportView,
+    RegisterLintView,
+    RegisterWorkbookView,
+)
 from vendors import urls as vendor_pages
 
 from . import views
@@ -25,6 +31,14 @@ api_urls = [
     ),
     path("labs/<int:lab_pk>/concentration/", LabConcentrationView.as_view(), name="lab-concentration"),
     path("what-if/", WhatIfView.as_view(), name="what-if"),
+    path("labs/<int:lab_pk>/register-of-information/", RegisterExportView.as_view(), name="register-export"),
+    path("labs/<int:lab_pk>/register-of-information/lint/", RegisterLintView.as_view(), name="register-lint"),
+    path(
+        "labs/<int:lab_pk>/register-of-information/workbook/",
+        RegisterWorkbookView.as_view(),
+        name="register-workbook",
+    ),
+    path("risk/critical-providers/", CriticalProvidersView.as_view(), name="critical-providers"),
     path("", include(router.urls)),
 ]
 
@@ -42,6 +56,7 @@ ui_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("webhooks.urls")),
+    path("", include("register.urls")),
     path("", include((ui_urls, "ui"))),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

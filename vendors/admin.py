@@ -1,12 +1,14 @@
 from django.contrib import admin
 
-from .models import Engagement, Lab, ScoreMark, Vendor, VendorDependency
+from .models import Engagement, Function, Lab, ScoreMark, Vendor, VendorDependency
 
 
 @admin.register(Lab)
 class LabAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "regimes", "created_at"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "slug", "regimes", "lei", "country", "entity_type", "created_at"]
+    list_filter = ["entity_type", "country"]
+    search_fields = ["name", "slug", "lei"]
+    autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
 
@@ -15,7 +17,7 @@ class LabAdmin(admin.ModelAdmin):
 class VendorAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "status", "country", "parent", "created_at"]
     list_filter = ["category", "status", "country"]
-    search_fields = ["name", "legal_name", "website"]
+    search_fields = ["name", "legal_name", "website", "identifier"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["parent"]
@@ -34,10 +36,20 @@ class EngagementAdmin(admin.ModelAdmin):
         "end_date",
     ]
     list_filter = ["status", "criticality", "data_sensitivity", "substitutability", "lab"]
-    search_fields = ["title", "vendor__name", "lab__name"]
+    search_fields = ["title", "vendor__name", "lab__name", "contract_reference"]
+    readonly_fields = ["reference_reported_on"]
     autocomplete_fields = ["lab", "vendor", "owner"]
     date_hierarchy = "start_date"
     list_select_related = ["lab", "vendor"]
+
+
+@admin.register(Function)
+class FunctionAdmin(admin.ModelAdmin):
+    list_display = ["identifier", "name", "lab", "critical_or_important", "last_assessed_on"]
+    list_filter = ["critical_or_important", "lab"]
+    search_fields = ["identifier", "name", "lab__name"]
+    autocomplete_fields = ["lab"]
+    list_select_related = ["lab"]
 
 
 @admin.register(VendorDependency)

@@ -20,9 +20,16 @@ from vendorrisk.core.scoping import scope
 
 from . import services
 from .choices import Criticality, DataCategory, DataSensitivity, EngagementStatus, Substitutability
-from .models import Engagement, Lab, Vendor
+from .csv_register import (
+    REGISTER_COLUMNS,
+    REGISTER_HELP,
+    check_unique_references,
+    export_register,
+    parse_register,
+)
+from .models import Engagement, Function, Lab, Vendor
 
-COLUMNS = (
+BASE_COLUMNS = (
     "lab",
     "vendor",
     "title",
@@ -38,6 +45,7 @@ COLUMNS = (
     "data_disposed_on",
     "notes",
 )
+COLUMNS = (*BASE_COLUMNS, *REGISTER_COLUMNS)
 REQUIRED = (
     "lab",
     "vendor",
@@ -76,6 +84,7 @@ HELP = {
     "end_date": "YYYY-MM-DD; required for an ended engagement.",
     "data_disposed_on": "YYYY-MM-DD; only on a suspended or ended engagement.",
     "notes": "Free text (optional).",
+    **REGISTER_HELP,
 }
 
 
@@ -236,6 +245,7 @@ def _parse_row(
         elif column != "start_date":
             data[column] = None
     data["notes"] = values["notes"]
+    parse_register(values, data, errors)
 
     if not errors:
         # The model's own rules (lengths, currency, dates, disposal), as for one engagement.
@@ -308,6 +318,7 @@ def parse(content: bytes | str, *, user) -> ImportResult:
                 result.rows.append(row)
     except csv.Error as exc:
         result.error(reader.line_num, None, f"The CSV is malformed here: {exc}.")
+    check_unique_references(result.rows, result)
     if result.read == 0 and result.ok:
         result.error(2, None, "The file has a header but no rows.")
     return result
@@ -341,7 +352,13 @@ def template_csv() -> str:
 EXPORT_COLUMNS = ("id", *COLUMNS, "is_exposing")
 
 
-def export_row(engagement: Engagement) -> list[str]:
+def export_lookups(user) -> tuple[dict, dict]:
+    """What `export_row` needs to name functions and alternative providers (two queries for any count)."""
+    functions = dict(scope(Function.objects.all(), user).values_list("id", "identifier"))
+    return functions, dict(Vendor.objects.values_list("id", "name"))
+
+
+def export_row(engagement: Engagement, lookups: tuple[dict, dict] = ({}, {})) -> list[str]:
     """One engagement as CSV cells, escaped against formula injection."""
     values = {
         "id": engagement.id,
@@ -360,5 +377,6 @@ def export_row(engagement: Engagement) -> list[str]:
         "data_disposed_on": engagement.data_disposed_on.isoformat() if engagement.data_disposed_on else "",
         "notes": engagement.notes,
         "is_exposing": "yes" if engagement.is_exposing else "no",
+        **export_register(engagement, *lookups),
     }
     return [escape_formula(values[c]) for c in EXPORT_COLUMNS]

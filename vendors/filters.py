@@ -10,25 +10,33 @@ from vendorrisk.core.filters import (
 )
 
 from .choices import (
+    ArrangementType,
     Criticality,
+    CriticalOrImportant,
     DataCategory,
     DataSensitivity,
+    DoraEntityType,
     EngagementStatus,
+    ICTServiceType,
+    IdentifierType,
     Regime,
     Substitutability,
     VendorCategory,
     VendorStatus,
 )
-from .models import Engagement, Lab, Vendor, VendorDependency
+from .models import Engagement, Function, Lab, Vendor, VendorDependency
 
 
 class LabFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     regime = ChoiceListContainsFilter(field_name="regimes", choices=Regime.choices)
+    entity_type = django_filters.MultipleChoiceFilter(choices=DoraEntityType.choices)
+    country = django_filters.CharFilter()
+    lei = django_filters.CharFilter()
 
     class Meta:
         model = Lab
-        fields = ["name", "slug", "regime"]
+        fields = ["name", "slug", "regime", "entity_type", "country", "lei"]
 
 
 class VendorFilterSet(FilterSet):
@@ -44,9 +52,12 @@ class VendorFilterSet(FilterSet):
         label="Engaged by lab",
     )
 
+    identifier = django_filters.CharFilter()
+    identifier_type = django_filters.MultipleChoiceFilter(choices=IdentifierType.choices)
+
     class Meta:
         model = Vendor
-        fields = ["name", "category", "status", "parent", "country", "lab"]
+        fields = ["name", "category", "status", "parent", "country", "lab", "identifier", "identifier_type"]
 
 
 class EngagementFilterSet(FilterSet):
@@ -63,6 +74,10 @@ class EngagementFilterSet(FilterSet):
     )
     start_date = django_filters.DateFromToRangeFilter()
     end_date = django_filters.DateFromToRangeFilter()
+    contract_reference = django_filters.CharFilter()
+    arrangement_type = django_filters.MultipleChoiceFilter(choices=ArrangementType.choices)
+    ict_service_type = django_filters.MultipleChoiceFilter(choices=ICTServiceType.choices)
+    provision_country = django_filters.CharFilter()
 
     class Meta:
         model = Engagement
@@ -78,6 +93,10 @@ class EngagementFilterSet(FilterSet):
             "category",
             "start_date",
             "end_date",
+            "contract_reference",
+            "arrangement_type",
+            "ict_service_type",
+            "provision_country",
         ]
 
 
@@ -89,3 +108,14 @@ class VendorDependencyFilterSet(FilterSet):
     class Meta:
         model = VendorDependency
         fields = ["vendor", "depends_on", "shares_data"]
+
+
+class FunctionFilterSet(django_filters.FilterSet):
+    lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
+    identifier = django_filters.CharFilter()
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    critical_or_important = django_filters.MultipleChoiceFilter(choices=CriticalOrImportant.choices)
+
+    class Meta:
+        model = Function
+        fields = ["lab", "identifier", "name", "critical_or_important"]

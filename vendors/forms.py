@@ -8,11 +8,35 @@ from django import forms
 
 from vendorrisk.core.bounds import BoundedDatesFormMixin
 from vendorrisk.core.pages import DateInput
+from vendorrisk.core.roles import Role, user_role
 
 from .choices import DataCategory
 from .csv_import import COLUMNS as ENGAGEMENT_COLUMNS
 from .models import TEXT_MAX, Engagement
-from .selectors import lab_list, vendor_list
+from .selectors import function_list, lab_list, vendor_list
+from .validators import COUNTRY_CODES
+
+
+class CountryListField(forms.CharField):
+    """ISO country codes typed as `DE; FR`, kept as a list."""
+
+    def prepare_value(self, value):
+        return "; ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        parts = [p.strip().upper() for p in (value or "").replace(",", ";").split(";") if p.strip()]
+        unknown = [p for p in parts if p not in COUNTRY_CODES]
+        if unknown:
+            raise forms.ValidationError(f"Not ISO 3166-1 alpha-2 country codes: {', '.join(unknown)}.")
+        return list(dict.fromkeys(parts))
+
+
+class IdChoiceField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return [str(v) for v in value] if isinstance(value, list) else value
 
 
 class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
@@ -22,6 +46,10 @@ class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="What the vendor holds of the lab's.",
     )
+    functions = IdChoiceField(help_text="The lab's functions this engagement supports.")
+    alternative_providers = IdChoiceField(help_text="Vendors that could replace this one.")
+    data_locations_at_rest = CountryListField(required=False, help_text="ISO codes, e.g. DE; FR.")
+    data_locations_processing = CountryListField(required=False, help_text="ISO codes, e.g. DE; FR.")
 
     class Meta:
         model = Engagement
@@ -31,6 +59,10 @@ class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
             "end_date": DateInput(),
             "data_disposed_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "notice_period_lab_days": "Our notice period (days)",
+            "notice_period_vendor_days": "Provider's notice period (days)",
         }
         help_texts = {
             "end_date": "Required once the engagement has ended.",
@@ -46,6 +78,28 @@ class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
         self.fields["vendor"].queryset = vendor_list(user=user).order_by("name")
         self.fields["vendor"].label_from_instance = lambda v: v.name
         self.fields["currency"].widget.attrs.update({"maxlength": 3, "autocomplete": "off"})
+        self.user = user
+        self.fields["functions"].choices = [
+            (f.id, f"{f.lab.name}: {f.identifier} {f.name}")
+            for f in function_list(user=user).order_by("lab__name")
+        ]
+        self.fields["alternative_providers"].choices = list(
+            vendor_list(user=user).order_by("name").values_list("id", "name")
+        )
+
+    def clean_contract_reference(self):
+        value = self.cleaned_data.get("contract_reference") or ""
+        instance = self.instance
+        if (
+            instance.pk
+            and instance.reference_reported_on
+            and value != instance.contract_reference
+            and user_role(self.user) != Role.ADMIN
+        ):
+            raise forms.ValidationError(
+                "This reference has been reported in a register of information; only an admin may change it."
+            )
+        return value
 
     def clean_currency(self):
         return (self.cleaned_data.get("currency") or "").upper()

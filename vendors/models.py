@@ -13,17 +13,34 @@ from vendorrisk.models import TimeStampedModel
 
 from .choices import (
     EXPOSING_AFTER_STOP,
+    ArrangementType,
     Criticality,
     DataCategory,
     DataSensitivity,
+    DiscontinuationImpact,
+    DoraEntityType,
     EngagementStatus,
+    ICTServiceType,
+    IdentifierType,
+    PersonType,
     Regime,
+    Reintegration,
+    RelianceLevel,
     Substitutability,
+    TerminationReason,
     VendorCategory,
     VendorStatus,
 )
+from .register_fields import Function, engagement_register_errors  # noqa: F401  (Function lives there)
 from .rules import is_exposing, parent_chain
-from .validators import ChoiceListValidator, validate_country, validate_currency
+from .validators import (
+    ChoiceListValidator,
+    validate_country,
+    validate_country_list,
+    validate_currency,
+    validate_id_list,
+    validate_lei,
+)
 
 NAME_MAX = 200
 TEXT_MAX = 10_000
@@ -54,6 +71,23 @@ class Lab(TimeStampedModel):
         related_name="labs",
         help_text="Users limited to this lab (users with all labs see it anyway).",
     )
+    # Register of information (DESIGN.md section 10); all optional.
+    lei = models.CharField("LEI", max_length=20, blank=True, validators=[validate_lei])
+    country = models.CharField(max_length=2, blank=True, validators=[validate_country])
+    entity_type = models.CharField(max_length=40, blank=True, choices=DoraEntityType.choices)
+    competent_authority = models.CharField(max_length=NAME_MAX, blank=True)
+    total_assets = models.DecimalField(
+        max_digits=20, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    assets_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members_of_group",
+        help_text="The lab group (parent undertaking) this lab belongs to.",
+    )
 
     scope_lab_field = "id"
 
@@ -69,6 +103,16 @@ class Lab(TimeStampedModel):
             raise ValidationError({"name": "A lab with this name already exists."})
         if not self.slug and self.name:
             self.slug = unique_slug(Lab, self.name, self.pk)
+        if self.lei and Lab.objects.filter(lei=self.lei).exclude(pk=self.pk).exists():
+            raise ValidationError({"lei": "Another lab has this LEI."})
+        if self.total_assets is not None and not self.assets_currency:
+            raise ValidationError({"assets_currency": "Give the currency of the total assets."})
+        if self.parent_id is not None:
+            parents = dict(Lab.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
+            parents[self.pk] = self.parent_id
+            _, cycle = parent_chain(self.pk, parents.get)
+            if cycle or self.parent_id == self.pk:
+                raise ValidationError({"parent": "This parent would make a cycle of lab groups."})
 
     def get_additional_data(self) -> dict:
         return {"lab": self.pk}
@@ -91,6 +135,9 @@ class Vendor(TimeStampedModel):
     category = models.CharField(max_length=20, choices=VendorCategory.choices)
     status = models.CharField(max_length=20, choices=VendorStatus.choices, default=VendorStatus.ACTIVE)
     description = models.TextField(max_length=TEXT_MAX, blank=True)
+    identifier = models.CharField(max_length=60, blank=True, help_text="LEI, EUID, VAT number, …")
+    identifier_type = models.CharField(max_length=10, blank=True, choices=IdentifierType.choices)
+    person_type = models.CharField(max_length=10, blank=True, choices=PersonType.choices)
 
     scope_lab_field = None  # shared knowledge: visible to every user
 
@@ -111,6 +158,14 @@ class Vendor(TimeStampedModel):
             self.slug = unique_slug(Vendor, self.name, self.pk)
         if self.parent_id is not None:
             self._check_parent_cycle()
+        if bool(self.identifier) != bool(self.identifier_type):
+            field = "identifier_type" if self.identifier else "identifier"
+            raise ValidationError({field: "Give the identifier and its type together."})
+        if self.identifier_type == IdentifierType.LEI:
+            try:
+                validate_lei(self.identifier)
+            except ValidationError as exc:
+                raise ValidationError({"identifier": exc.messages}) from None
 
     def _check_parent_cycle(self) -> None:
         if self.pk is not None and self.parent_id == self.pk:
@@ -176,6 +231,30 @@ class Engagement(TimeStampedModel):
         null=True, blank=True, help_text="When the vendor confirmed return or deletion of the lab's data."
     )
     notes = models.TextField(max_length=TEXT_MAX, blank=True)
+    # Register of information (DESIGN.md section 10); all optional.
+    contract_reference = models.CharField(max_length=100, blank=True)
+    reference_reported_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="First reported in a register export."
+    )
+    arrangement_type = models.CharField(max_length=20, blank=True, choices=ArrangementType.choices)
+    overarching_reference = models.CharField(max_length=100, blank=True)
+    ict_service_type = models.CharField(max_length=3, blank=True, choices=ICTServiceType.choices)
+    functions = models.JSONField(default=list, blank=True, validators=[validate_id_list])
+    governing_law_country = models.CharField(max_length=2, blank=True, validators=[validate_country])
+    notice_period_lab_days = models.PositiveIntegerField(null=True, blank=True)
+    notice_period_vendor_days = models.PositiveIntegerField(null=True, blank=True)
+    termination_reason = models.CharField(max_length=20, blank=True, choices=TerminationReason.choices)
+    provision_country = models.CharField(max_length=2, blank=True, validators=[validate_country])
+    stores_data = models.BooleanField(null=True, blank=True)
+    data_locations_at_rest = models.JSONField(default=list, blank=True, validators=[validate_country_list])
+    data_locations_processing = models.JSONField(default=list, blank=True, validators=[validate_country_list])
+    reliance_level = models.CharField(max_length=20, blank=True, choices=RelianceLevel.choices)
+    exit_plan = models.BooleanField(null=True, blank=True)
+    reintegration = models.CharField(max_length=20, blank=True, choices=Reintegration.choices)
+    discontinuation_impact = models.CharField(
+        max_length=20, blank=True, choices=DiscontinuationImpact.choices
+    )
+    alternative_providers = models.JSONField(default=list, blank=True, validators=[validate_id_list])
 
     scope_lab_field = "lab"
 
@@ -200,6 +279,12 @@ class Engagement(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(data_disposed_on__isnull=True) | Q(data_disposed_on__gte=F("start_date")),
                 name="engagement_disposal_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["contract_reference"],
+                condition=~Q(contract_reference=""),
+                name="engagement_contract_reference_unique",
+                violation_error_message="Another engagement has this contract reference.",
             ),
         ]
 
@@ -227,6 +312,7 @@ class Engagement(TimeStampedModel):
                 errors["data_disposed_on"] = "Data disposal cannot be in the future."
         if self.annual_value is not None and not self.currency:
             errors["currency"] = "Give the currency of the annual value."
+        errors.update(engagement_register_errors(self))
         if errors:
             raise ValidationError(errors)
 

@@ -10,7 +10,7 @@ from vendorrisk.core.scoping import scope
 from .choices import EngagementStatus
 from .graph import hop_distances, hop_distances_many
 from .graph_queries import MAX_HOPS, edges_near
-from .models import Engagement, Lab, Vendor, VendorDependency
+from .models import Engagement, Function, Lab, Vendor, VendorDependency
 from .rules import highest_criticality
 
 
@@ -45,6 +45,10 @@ def engagements_to_halt(*, user, vendor: Vendor, lab: Lab) -> QuerySet[Engagemen
         .filter(vendor=vendor, lab=lab, status=EngagementStatus.ACTIVE)
         .order_by("id")
     )
+
+
+def function_list(*, user) -> QuerySet[Function]:
+    return scope(Function.objects.select_related("lab"), user)
 
 
 def dependency_list(*, user) -> QuerySet[VendorDependency]:

@@ -69,10 +69,12 @@ def engagement_export(request):
     rows = page.page.paginator.object_list
     writer = csv.writer(_Echo(), lineterminator="\r\n")
 
+    lookups = csv_import.export_lookups(request.user)
+
     def lines():
         yield "\ufeff" + writer.writerow(csv_import.EXPORT_COLUMNS)
         for engagement in rows.iterator(chunk_size=2000):
-            yield writer.writerow(csv_import.export_row(engagement))
+            yield writer.writerow(csv_import.export_row(engagement, lookups))
 
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -26,7 +26,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Finding, Question, Questionnaire
 from incidents.models import Incident, IncidentUpdate, LabResponse, Notification
 from tests import factories as f
-from vendors.models import Engagement, Lab, Vendor, VendorDependency
+from vendors.models import Engagement, Function, Lab, Vendor, VendorDependency
 
 User = get_user_model()
 
@@ -188,7 +188,17 @@ class LabResource(Resource):
         return sibling_lab(lab or self.w.lab_a)
 
     def create_payload(self, lab):
-        return {"name": unique("New lab"), "description": "A research unit.", "regimes": ["gdpr", "dora"]}
+        return {
+            "name": unique("New lab"),
+            "description": "A research unit.",
+            "regimes": ["gdpr", "dora"],
+            "lei": "",
+            "country": "DE",
+            "entity_type": "investment_firm",
+            "competent_authority": "A fictional authority",
+            "total_assets": "1000000.00",
+            "assets_currency": "EUR",
+        }
 
     def put_payload(self, obj):
         return {"name": f"{obj.name} renamed", "description": "Renamed.", "regimes": ["hipaa"]}
@@ -288,6 +298,21 @@ class EngagementResource(Resource):
             "currency": "USD",
             "start_date": "2024-02-01",
             "notes": "Renewed yearly.",
+            "contract_reference": unique("CTR").replace(" ", "-"),
+            "arrangement_type": "standalone",
+            "ict_service_type": "S05",
+            "governing_law_country": "DE",
+            "notice_period_lab_days": 90,
+            "notice_period_vendor_days": 180,
+            "provision_country": "US",
+            "stores_data": True,
+            "data_locations_at_rest": ["US", "DE"],
+            "data_locations_processing": ["US"],
+            "reliance_level": "material",
+            "exit_plan": True,
+            "reintegration": "difficult",
+            "discontinuation_impact": "high",
+            "alternative_providers": [self.w.vendor_b.id],
         }
 
     def put_payload(self, obj):
@@ -313,6 +338,63 @@ class EngagementResource(Resource):
     def search_case(self):
         wanted = f.EngagementFactory(lab=self.w.lab_a, title="Zephyr annotation")
         return "Zephyr", wanted, f.EngagementFactory(lab=self.w.lab_a, title="Quartz annotation")
+
+
+class FunctionResource(Resource):
+    name = "functions"
+    path = "/api/functions/"
+    basename = "function"
+    model = Function
+    write_roles = PROCUREMENT
+    lab_owned = True
+    ordering = "identifier"
+    list_queries = 3
+    required = "identifier"
+    long_text = ("name", 200)
+    nul_text = "reasons"
+    unknown_choice = BadField("critical_or_important", "maybe")
+    wrong_type = BadField("rto_hours", "soon")
+    scoped_fk = "lab"
+
+    def make(self, lab=None):
+        return f.FunctionFactory(lab=lab or self.w.lab_a)
+
+    def create_payload(self, lab):
+        return {
+            "lab": lab.id,
+            "identifier": unique("F").replace(" ", ""),
+            "name": "Model training",
+            "licensed_activity": "x252",
+            "critical_or_important": "yes",
+            "reasons": "Stops research.",
+            "last_assessed_on": "2025-01-15",
+            "rto_hours": 24,
+            "rpo_hours": 4,
+            "discontinuation_impact": "high",
+        }
+
+    def put_payload(self, obj):
+        return {
+            "lab": obj.lab_id,
+            "identifier": obj.identifier,
+            "name": f"{obj.name} renamed",
+            "critical_or_important": "no",
+        }
+
+    def patch_payload(self, obj):
+        return {"rto_hours": 48}
+
+    def filter_case(self):
+        wanted = f.FunctionFactory(lab=self.w.lab_a, critical_or_important="yes")
+        return (
+            {"critical_or_important": "yes"},
+            wanted,
+            f.FunctionFactory(lab=self.w.lab_a, critical_or_important="no"),
+        )
+
+    def search_case(self):
+        wanted = f.FunctionFactory(lab=self.w.lab_a, name="Zephyr training")
+        return "Zephyr", wanted, f.FunctionFactory(lab=self.w.lab_a, name="Quartz training")
 
 
 class VendorDependencyResource(Resource):
@@ -787,6 +869,7 @@ RESOURCES: list[type[Resource]] = [
     VendorResource,
     EngagementResource,
     VendorDependencyResource,
+    FunctionResource,
     IncidentResource,
     IncidentUpdateResource,
     LabResponseResource,

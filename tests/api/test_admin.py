@@ -39,6 +39,7 @@ def rows(lab_a, engagement_a, engagement_b, viewer_lab_a, settings, tmp_path):
     f.EvidenceFactory(assessment=answer.assessment, uploaded_by=viewer_lab_a)
     f.ImportJobFactory(file_name="admin-smoke.jsonl")
     WhatIfPlan.objects.create(name="Admin plan", lab=lab_a, changes=[], created_by=viewer_lab_a)
+    f.FunctionFactory(lab=lab_a, identifier="F-ADMIN", name="Admin function")
     recompute.rebuild_all()  # the recompute's own entry point writes every score and history table
     ScoreMark.objects.create(kind="vendor", object_id=engagement_a.vendor_id, cause="admin smoke")
     with transaction.atomic():

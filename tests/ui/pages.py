@@ -61,4 +61,7 @@ PAGES = [
     Page("planning", lambda w: "/planning/"),
     Page("planning-plan", lambda w: f"/planning/{WhatIfPlan.objects.get(name='Lower Meridian for A').id}/"),
     Page("glossary", lambda w: "/glossary/"),
+    Page("register", lambda w: f"/register/?lab={w.lab_a.id}&reference_date=2025-12-31"),
+    Page("register-functions", lambda w: "/register/functions/"),
+    Page("register-critical-providers", lambda w: "/register/critical-providers/"),
 ]

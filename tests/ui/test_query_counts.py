@@ -28,10 +28,10 @@ PINNED = {
     "engagement-list": 7,
     "engagement-list-filtered": 8,
     "engagement-detail": 11,
-    "engagement-export": 5,
+    "engagement-export": 7,  # + function identifiers and vendor names of the register columns
     "engagement-template": 2,
-    "engagement-create": 5,
-    "engagement-edit": 6,
+    "engagement-create": 7,  # + function and alternative-provider choices
+    "engagement-edit": 8,  # + function and alternative-provider choices
     "engagement-import": 2,
     "incident-list": 7,
     "incident-detail": 10,
@@ -50,6 +50,9 @@ PINNED = {
     "planning": 7,
     "planning-plan": 42,
     "glossary": 2,
+    "register": 11,
+    "register-functions": 4,
+    "register-critical-providers": 6,
 }
 
 

@@ -10,7 +10,7 @@ from incidents.models import Incident, LabResponse
 from vendors.choices import EngagementStatus
 from vendors.models import Engagement, Lab, Vendor, VendorDependency
 
-from . import loaders, scenario
+from . import loaders, register, scenario
 from .upsert import DemoSummary
 from .world import World
 
@@ -26,6 +26,7 @@ def load_demo(*, password: str, today: date | None = None) -> DemoSummary:
         loaders.load_vendors(world)
         loaders.load_dependencies(world)
         loaders.load_engagements(world)
+        register.load_register(world)
         loaders.load_incidents(world)
         loaders.load_lab_responses(world)
         loaders.load_questionnaire(world)

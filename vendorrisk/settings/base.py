@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "incidents",
     "assessments",
     "webhooks",
+    "register",
 ]
 
 MIDDLEWARE = [

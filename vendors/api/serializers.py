@@ -9,17 +9,63 @@ from vendorrisk.core.api_base import (
     VisibleUserField,
     VisibleUsernameField,
 )
+from vendorrisk.core.roles import Role, user_role
+from vendorrisk.core.scoping import can_see_lab
 
 from ..choices import DataCategory, Regime
-from ..models import TEXT_MAX, Engagement, Lab, Vendor, VendorDependency
+from ..models import TEXT_MAX, Engagement, Function, Lab, Vendor, VendorDependency
+
+
+class VisibleLabField(ScopedPrimaryKeyRelatedField):
+    """A lab group (parent lab): null for a caller who may not see it, so no other lab's id shows."""
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        if request is not None and not can_see_lab(request.user, value.pk):
+            return None
+        return super().to_representation(value)
+
+
+class CountryListField(serializers.ListField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty", True)
+        # Checked by the model (`validate_country_list`): a field error naming the unknown codes.
+        super().__init__(child=serializers.CharField(min_length=2, max_length=2), **kwargs)
+
+
+class IdListField(serializers.ListField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty", True)
+        kwargs.setdefault("max_length", 500)
+        super().__init__(child=serializers.IntegerField(min_value=1), **kwargs)
 
 
 class LabSerializer(ModelSerializer):
     regimes = ChoiceListField(Regime.choices)
+    parent = VisibleLabField(
+        queryset=Lab.objects.all(), allow_null=True, required=False, help_text="The lab group."
+    )
 
     class Meta:
         model = Lab
-        fields = ["id", "name", "slug", "description", "regimes", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "description",
+            "regimes",
+            "lei",
+            "country",
+            "entity_type",
+            "competent_authority",
+            "total_assets",
+            "assets_currency",
+            "parent",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["slug"]
 
 
@@ -41,6 +87,9 @@ class VendorSerializer(ModelSerializer):
             "category",
             "status",
             "description",
+            "identifier",
+            "identifier_type",
+            "person_type",
             "created_at",
             "updated_at",
         ]
@@ -56,6 +105,10 @@ class EngagementSerializer(ModelSerializer):
     owner_name = VisibleUsernameField("owner")
     data_categories = ChoiceListField(DataCategory.choices)
     is_exposing = serializers.BooleanField(read_only=True)
+    functions = IdListField(help_text="Ids of the lab's functions this engagement supports.")
+    alternative_providers = IdListField(help_text="Vendor ids that could replace this one.")
+    data_locations_at_rest = CountryListField()
+    data_locations_processing = CountryListField()
 
     class Meta:
         model = Engagement
@@ -79,10 +132,69 @@ class EngagementSerializer(ModelSerializer):
             "end_date",
             "data_disposed_on",
             "notes",
+            "contract_reference",
+            "reference_reported_on",
+            "arrangement_type",
+            "overarching_reference",
+            "ict_service_type",
+            "functions",
+            "governing_law_country",
+            "notice_period_lab_days",
+            "notice_period_vendor_days",
+            "termination_reason",
+            "provision_country",
+            "stores_data",
+            "data_locations_at_rest",
+            "data_locations_processing",
+            "reliance_level",
+            "exit_plan",
+            "reintegration",
+            "discontinuation_impact",
+            "alternative_providers",
             "is_exposing",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = ["reference_reported_on"]
+        validators = []  # the unique contract reference is checked by the model, with a field-named message
+
+    def validate_contract_reference(self, value):
+        instance = self.instance
+        if (
+            instance is not None
+            and instance.reference_reported_on is not None
+            and value != instance.contract_reference
+            and user_role(self.context["request"].user) != Role.ADMIN
+        ):
+            raise serializers.ValidationError(
+                "This reference has been reported in a register of information; only an admin may change it."
+            )
+        return value
+
+
+class FunctionSerializer(serializers.ModelSerializer):
+    lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+
+    class Meta:
+        model = Function
+        fields = [
+            "id",
+            "lab",
+            "lab_name",
+            "identifier",
+            "name",
+            "licensed_activity",
+            "critical_or_important",
+            "reasons",
+            "last_assessed_on",
+            "rto_hours",
+            "rpo_hours",
+            "discontinuation_impact",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []  # the unique identifier per lab is checked by the model
 
 
 class VendorDependencySerializer(ModelSerializer):

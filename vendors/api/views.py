@@ -8,10 +8,17 @@ from rest_framework.response import Response
 from vendorrisk.core.api_base import ServiceModelViewSet
 from vendorrisk.core.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS
 
-from .. import csv_import, selectors, services
-from ..filters import EngagementFilterSet, LabFilterSet, VendorDependencyFilterSet, VendorFilterSet
+from .. import csv_import, function_services, selectors, services
+from ..filters import (
+    EngagementFilterSet,
+    FunctionFilterSet,
+    LabFilterSet,
+    VendorDependencyFilterSet,
+    VendorFilterSet,
+)
 from .serializers import (
     EngagementSerializer,
+    FunctionSerializer,
     LabSerializer,
     ResumeResultSerializer,
     SuspendResultSerializer,
@@ -218,4 +225,18 @@ class VendorDependencyViewSet(ServiceModelViewSet):
     create_service = services.dependency_create
     update_service = services.dependency_update
     delete_service = services.dependency_delete
+    write_roles = PROCUREMENT_WRITERS
+
+
+class FunctionViewSet(ServiceModelViewSet):
+    """A lab's functions (register of information template B_06.01)."""
+
+    serializer_class = FunctionSerializer
+    filterset_class = FunctionFilterSet
+    search_fields = ["identifier", "name", "reasons"]
+    ordering_fields = ["id", "identifier", "name", "critical_or_important", "last_assessed_on", "created_at"]
+    list_selector = selectors.function_list
+    create_service = function_services.function_create
+    update_service = function_services.function_update
+    delete_service = function_services.function_delete
     write_roles = PROCUREMENT_WRITERS
