@@ -1,8 +1,9 @@
 """What this app's events carry: each object's API representation after the change (DESIGN.md section 8).
 
-Built from the models (services may not import the API); `tests/events/test_payloads.py` pins each
+Built from the models (services may not import the API); `tests/events/test_emitted.py` pins each
 field list to its serializer's fields. Left out: names of users (`owner_name`), which the API shows
-only to readers who may see that user.
+only to readers who may see that user, and a lab's `parent` group, which the API shows only to readers
+who may see that lab too (an event about a lab goes to every reader of that lab).
 """
 
 from __future__ import annotations
@@ -14,7 +15,21 @@ from vendorrisk.core.events import NewEvent
 
 from .models import Engagement, Lab, Vendor, VendorDependency
 
-LAB_FIELDS = ["id", "name", "slug", "description", "regimes", "created_at", "updated_at"]
+LAB_FIELDS = [
+    "id",
+    "name",
+    "slug",
+    "description",
+    "regimes",
+    "lei",
+    "country",
+    "entity_type",
+    "competent_authority",
+    "total_assets",
+    "assets_currency",
+    "created_at",
+    "updated_at",
+]
 VENDOR_FIELDS = [
     "id",
     "name",
@@ -23,6 +38,9 @@ VENDOR_FIELDS = [
     "website",
     "country",
     "parent",
+    "identifier",
+    "identifier_type",
+    "person_type",
     "category",
     "status",
     "description",
@@ -46,6 +64,25 @@ ENGAGEMENT_FIELDS = [
     "end_date",
     "data_disposed_on",
     "notes",
+    "contract_reference",
+    "reference_reported_on",
+    "arrangement_type",
+    "overarching_reference",
+    "ict_service_type",
+    "functions",
+    "governing_law_country",
+    "notice_period_lab_days",
+    "notice_period_vendor_days",
+    "termination_reason",
+    "provision_country",
+    "stores_data",
+    "data_locations_at_rest",
+    "data_locations_processing",
+    "reliance_level",
+    "exit_plan",
+    "reintegration",
+    "discontinuation_impact",
+    "alternative_providers",
     "created_at",
     "updated_at",
 ]

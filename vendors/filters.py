@@ -110,7 +110,7 @@ class VendorDependencyFilterSet(FilterSet):
         fields = ["vendor", "depends_on", "shares_data"]
 
 
-class FunctionFilterSet(django_filters.FilterSet):
+class FunctionFilterSet(FilterSet):
     lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
     identifier = django_filters.CharFilter()
     name = django_filters.CharFilter(lookup_expr="icontains")

@@ -48,7 +48,7 @@ PINNED = {
     "network": 11,
     "network-lab": 11,
     "planning": 7,
-    "planning-plan": 42,
+    "planning-plan": 45,
     "glossary": 2,
     "register": 11,
     "register-functions": 4,

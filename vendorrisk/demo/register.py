@@ -9,9 +9,9 @@ from hashlib import sha256
 
 from stdnum.iso7064 import mod_97_10
 
-from vendors import function_services
 from vendors import services as vendor_services
 from vendors.models import Engagement, Function
+from vendors.services import functions as function_services
 
 from .upsert import upsert
 from .world import World

@@ -172,7 +172,7 @@ class EngagementSerializer(ModelSerializer):
         return value
 
 
-class FunctionSerializer(serializers.ModelSerializer):
+class FunctionSerializer(ModelSerializer):
     lab = ScopedPrimaryKeyRelatedField(queryset=Lab.objects.all())
     lab_name = serializers.CharField(source="lab.name", read_only=True)
 

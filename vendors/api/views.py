@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from vendorrisk.core.api_base import ServiceModelViewSet
 from vendorrisk.core.roles import ADMIN_ONLY, PROCUREMENT_WRITERS, SECURITY_WRITERS
 
-from .. import csv_import, function_services, selectors, services
+from .. import csv_import, selectors, services
 from ..filters import (
     EngagementFilterSet,
     FunctionFilterSet,
@@ -16,6 +16,7 @@ from ..filters import (
     VendorDependencyFilterSet,
     VendorFilterSet,
 )
+from ..services import functions as function_services
 from .serializers import (
     EngagementSerializer,
     FunctionSerializer,

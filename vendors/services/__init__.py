@@ -14,10 +14,10 @@ from vendorrisk.core.events import NewEvent
 from vendorrisk.core.scoping import scope
 from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
 
-from . import dirty, graph_queries
-from .choices import EngagementStatus
-from .events import dependency_data, engagement_events, lab_data, vendor_data_many
-from .models import Engagement, Lab, Vendor, VendorDependency
+from .. import dirty, graph_queries
+from ..choices import EngagementStatus
+from ..events import dependency_data, engagement_events, lab_data, vendor_data_many
+from ..models import Engagement, Lab, Vendor, VendorDependency
 
 SCORE_FIELDS = {
     "status",

@@ -5,7 +5,7 @@ from django.db import transaction
 from vendorrisk.core.scoping import scoped_count
 from vendorrisk.core.services import model_create, model_delete, model_update
 
-from .models import Engagement, Function
+from ..models import Engagement, Function
 
 
 @transaction.atomic
