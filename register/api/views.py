@@ -1,7 +1,9 @@
 """`/api/labs/{id}/register-of-information/` (+ `lint/`, `workbook/`) and `/api/risk/critical-providers/`."""
 
+import re
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -11,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vendorrisk.core.bounds import check_date_bounds
 from vendorrisk.core.pagination import StandardPagination
 from vendorrisk.core.roles import PROCUREMENT_WRITERS, has_role
 
@@ -24,7 +27,8 @@ DRAFT = OpenApiParameter(
     "draft", OpenApiTypes.BOOL, required=False,
     description="Export even with blocking findings, and do not mark contract references as reported.",
 )  # fmt: skip
-TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no", ""}
+TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class RegisterFindingSerializer(serializers.Serializer):
@@ -58,18 +62,25 @@ class CriticalProviderSerializer(serializers.Serializer):
 
 
 def _reference_date(request) -> date:
-    raw = request.query_params.get("reference_date", "").strip()
-    if not raw:
+    """Absent: the default reference date. Given: a YYYY-MM-DD date within the bounded years (blank is not)."""
+    if "reference_date" not in request.query_params:
         return selectors.default_reference_date(timezone.localdate())
+    raw = request.query_params.get("reference_date", "").strip()
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
+        if not ISO_DATE.match(raw):
+            raise ValueError(raw)
+        value = date.fromisoformat(raw)
+        check_date_bounds(value)
+    except (ValueError, DjangoValidationError):
         raise ValidationError(
-            {"reference_date": [f"“{raw[:40]}” is not a date; write it as YYYY-MM-DD."]}
+            {"reference_date": [f"“{raw[:40]}” is not a date from 1900 to 2200; write it as YYYY-MM-DD."]}
         ) from None
+    return value
 
 
 def _draft(request) -> bool:
+    if "draft" not in request.query_params:
+        return False
     raw = request.query_params.get("draft", "").strip().lower()
     if raw not in TRUE | FALSE:
         raise ValidationError({"draft": ["Must be true or false."]})

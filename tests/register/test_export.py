@@ -254,3 +254,32 @@ def test_the_management_command_writes_the_package(reg, lab_a, tmp_path):
         for n in written
     )
     assert any(n.endswith(".xlsx") for n in written)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "param"),
+    [
+        ("?reference_date=", "reference_date"),  # blank is not "absent" (schemathesis found it accepted)
+        ("?reference_date=20251231", "reference_date"),  # basic ISO form: the schema says YYYY-MM-DD
+        ("?reference_date=2300-01-01", "reference_date"),  # past the 1900-2200 bound
+        ("?reference_date=2025-12-31&draft=", "draft"),
+        ("?reference_date=2025-12-31&draft=maybe", "draft"),
+    ],
+)
+@pytest.mark.parametrize("tail", ["", "lint/", "workbook/"])
+def test_bad_reference_date_or_draft_is_a_400_naming_it(
+    api_client_for, viewer_lab_a, lab_a, suffix, param, tail
+):
+    if tail and param == "draft":
+        return  # only the package takes `draft`
+    response = api_client_for(viewer_lab_a).get(
+        f"/api/labs/{lab_a.id}/register-of-information/{tail}{suffix}"
+    )
+    assert response.status_code == 400, response.content
+    assert param in response.json()
+
+
+def test_a_bad_page_size_on_the_critical_providers_is_a_documented_400(api_client_for, viewer_lab_a):
+    response = api_client_for(viewer_lab_a).get("/api/risk/critical-providers/?page_size=abc")
+    assert response.status_code == 400
+    assert "page_size" in response.json()

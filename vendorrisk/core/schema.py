@@ -4,6 +4,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 
 
@@ -36,7 +37,9 @@ class AutoSchema(SpectacularAutoSchema):
         if "{" in self.path:
             extra["404"] = _error("Not found, or outside your labs.")
         # Lists, nested ones included (/incidents/{id}/responses/), take filters and pages.
-        if self.method == "GET" and getattr(self.view, "action", None) == "list":
+        # Paginated plain API views (no viewset action) page and filter like the lists.
+        paged = not isinstance(self.view, GenericAPIView) and getattr(self.view, "pagination_class", None)
+        if self.method == "GET" and (getattr(self.view, "action", None) == "list" or paged):
             extra["400"] = _error("An invalid filter or page parameter.", OpenApiTypes.OBJECT)
             extra.setdefault("404", _error("Invalid page."))
         if self.method in ("POST", "PUT", "PATCH"):
