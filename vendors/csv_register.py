@@ -14,28 +14,9 @@ from .choices import (
     RelianceLevel,
     TerminationReason,
 )
-from .models import Engagement, Function, Vendor
+from .models import ENGAGEMENT_REGISTER_FIELDS, Engagement, Function, Vendor
 
-REGISTER_COLUMNS = (
-    "contract_reference",
-    "arrangement_type",
-    "overarching_reference",
-    "ict_service_type",
-    "functions",
-    "governing_law_country",
-    "notice_period_lab_days",
-    "notice_period_vendor_days",
-    "termination_reason",
-    "provision_country",
-    "stores_data",
-    "data_locations_at_rest",
-    "data_locations_processing",
-    "reliance_level",
-    "exit_plan",
-    "reintegration",
-    "discontinuation_impact",
-    "alternative_providers",
-)
+REGISTER_COLUMNS = ENGAGEMENT_REGISTER_FIELDS
 REGISTER_CHOICES = {
     "arrangement_type": ArrangementType,
     "ict_service_type": ICTServiceType,

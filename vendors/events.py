@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from vendorrisk.core.event_data import cached_related, names, plain
 from vendorrisk.core.events import NewEvent
 
-from .models import Engagement, Lab, Vendor, VendorDependency
+from .models import ENGAGEMENT_REGISTER_FIELDS, Engagement, Lab, Vendor, VendorDependency
 
 LAB_FIELDS = [
     "id",
@@ -64,25 +64,8 @@ ENGAGEMENT_FIELDS = [
     "end_date",
     "data_disposed_on",
     "notes",
-    "contract_reference",
+    *ENGAGEMENT_REGISTER_FIELDS,
     "reference_reported_on",
-    "arrangement_type",
-    "overarching_reference",
-    "ict_service_type",
-    "functions",
-    "governing_law_country",
-    "notice_period_lab_days",
-    "notice_period_vendor_days",
-    "termination_reason",
-    "provision_country",
-    "stores_data",
-    "data_locations_at_rest",
-    "data_locations_processing",
-    "reliance_level",
-    "exit_plan",
-    "reintegration",
-    "discontinuation_impact",
-    "alternative_providers",
     "created_at",
     "updated_at",
 ]

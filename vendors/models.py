@@ -207,6 +207,30 @@ class EngagementQuerySet(models.QuerySet):
         )
 
 
+# The DORA register-of-information fields of an engagement (DESIGN.md section 10), in one order for the
+# API, the CSV columns and the event payloads (`reference_reported_on` is read-only, kept apart).
+ENGAGEMENT_REGISTER_FIELDS = (
+    "contract_reference",
+    "arrangement_type",
+    "overarching_reference",
+    "ict_service_type",
+    "functions",
+    "governing_law_country",
+    "notice_period_lab_days",
+    "notice_period_vendor_days",
+    "termination_reason",
+    "provision_country",
+    "stores_data",
+    "data_locations_at_rest",
+    "data_locations_processing",
+    "reliance_level",
+    "exit_plan",
+    "reintegration",
+    "discontinuation_impact",
+    "alternative_providers",
+)
+
+
 class Engagement(TimeStampedModel):
     lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="engagements")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="engagements")

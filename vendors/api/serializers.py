@@ -13,7 +13,7 @@ from vendorrisk.core.roles import Role, user_role
 from vendorrisk.core.scoping import can_see_lab
 
 from ..choices import DataCategory, Regime
-from ..models import TEXT_MAX, Engagement, Function, Lab, Vendor, VendorDependency
+from ..models import ENGAGEMENT_REGISTER_FIELDS, TEXT_MAX, Engagement, Function, Lab, Vendor, VendorDependency
 
 
 class VisibleLabField(ScopedPrimaryKeyRelatedField):
@@ -132,25 +132,8 @@ class EngagementSerializer(ModelSerializer):
             "end_date",
             "data_disposed_on",
             "notes",
-            "contract_reference",
+            *ENGAGEMENT_REGISTER_FIELDS,
             "reference_reported_on",
-            "arrangement_type",
-            "overarching_reference",
-            "ict_service_type",
-            "functions",
-            "governing_law_country",
-            "notice_period_lab_days",
-            "notice_period_vendor_days",
-            "termination_reason",
-            "provision_country",
-            "stores_data",
-            "data_locations_at_rest",
-            "data_locations_processing",
-            "reliance_level",
-            "exit_plan",
-            "reintegration",
-            "discontinuation_impact",
-            "alternative_providers",
             "is_exposing",
             "created_at",
             "updated_at",
