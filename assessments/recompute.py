@@ -27,8 +27,10 @@ from .models import (
     LabConcentration,
     LabConcentrationHistory,
     SharedDependency,
+    VendorLabScore,
     VendorScore,
     VendorScoreHistory,
+    groups_to_columns,
 )
 from .recompute_inputs import load_all_inputs, load_inputs
 
@@ -78,7 +80,7 @@ MAX_LAB_ENGAGEMENT_ROWS = 25
 def _trim_components(components: dict) -> dict:
     """The stored breakdown: the labs with the largest harms, each with its largest engagement terms.
 
-    Every lab's harm stays in `lab_harms` (a popular vendor is reached by hundreds of labs and thousands
+    Every lab's harm stays in its VendorLabScore row (a popular vendor is reached by hundreds of labs and thousands
     of engagements, and storing every term would dominate the recompute); counts stay whole.
     """
     terms = components.get("labs", [])
@@ -179,17 +181,34 @@ def vendor_values(out: scoring.VendorScoreOut, now) -> dict:
         "base_likelihood": out.base_likelihood,
         "assessment_id": out.assessment_id,
         "components": _trim_components(out.components),
-        "lab_harms": {str(k): v for k, v in sorted(out.lab_harms.items())},
-        "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
         "computed_at": now,
     }
+
+
+PAIR_FIELDS = ["harm", "harm6", "own_score", "own_band", "via", "via_two_groups"]
+
+
+def pair_values(out: scoring.VendorScoreOut) -> list[dict]:
+    """The vendor's VendorLabScore rows (the vectorised rebuild writes the same), in lab order."""
+    return [
+        {
+            "vendor_id": out.vendor_id,
+            "lab_id": lab_id,
+            "harm": harm,
+            "harm6": out.lab_harms[lab_id],
+            "own_score": out.own_views[lab_id][0],
+            "own_band": out.own_views[lab_id][1],
+            "via": ",".join(map(str, via)) if via else None,
+            "via_two_groups": two_groups,
+        }
+        for lab_id, (harm, via, two_groups) in sorted(out.lab_parts.items())
+    ]
 
 
 def shared_values(out: scoring.SharedDependencyOut, now) -> dict:
     return {
         "labs_reaching": out.labs_reaching,
         "via": list(out.via),
-        "lab_via": {str(k): list(v) for k, v in sorted(out.lab_via.items())},
         "computed_at": now,
     }
 
@@ -204,7 +223,7 @@ def lab_values(out: scoring.LabConcentrationOut, now) -> dict:
         "effective_providers": out.effective_providers,
         "spof_vendor_id": out.single_point_of_failure,
         "spof_share": out.single_point_of_failure_share,
-        "groups": out.groups,
+        "groups": groups_to_columns(out.groups),
         "components": _trim_lab_components(out.components),
         "computed_at": now,
     }
@@ -216,6 +235,16 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
         vendor_id: vendor_values(out, now) for vendor_id, out in result.vendors.items() if vendor_id in alive
     }
     history = _store_rows(VendorScore, VendorScoreHistory, "vendor", values_by_id, VENDOR_FIELDS, causes, now)
+    VendorLabScore.objects.filter(vendor_id__in=vendor_ids).delete()
+    VendorLabScore.objects.bulk_create(
+        [
+            VendorLabScore(**row)
+            for vendor_id, out in sorted(result.vendors.items())
+            if vendor_id in alive
+            for row in pair_values(out)
+        ],
+        batch_size=1000,
+    )
 
     shared = result.shared_dependencies
     SharedDependency.objects.filter(vendor_id__in=vendor_ids).exclude(vendor_id__in=shared.keys()).delete()
@@ -224,7 +253,7 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
         for vendor_id, out in sorted(shared.items())
         if vendor_id in alive
     ]
-    _upsert(SharedDependency, rows, "vendor", ["labs_reaching", "via", "lab_via", "computed_at"])
+    _upsert(SharedDependency, rows, "vendor", ["labs_reaching", "via", "computed_at"])
     return history
 
 
@@ -342,6 +371,7 @@ def rebuild_all_pure() -> DrainResult:
         cause_l = {pk: [("full rebuild", None)] for pk in lab_ids}
         history = _compute_and_store(inputs, vendor_ids, lab_ids, cause, cause_l)
         VendorScore.objects.exclude(vendor_id__in=vendor_ids).delete()
+        VendorLabScore.objects.exclude(vendor_id__in=vendor_ids).delete()
         LabConcentration.objects.exclude(lab_id__in=lab_ids).delete()
         if last_mark is not None:
             ScoreMark.objects.filter(id__lte=last_mark).delete()

@@ -51,7 +51,7 @@ class VendorRiskView(APIView):
     @extend_schema(responses={200: VendorRiskSerializer}, operation_id="vendors_risk_retrieve")
     def get(self, request, vendor_pk):
         vendor = vendor_get(user=request.user, pk=vendor_pk)
-        row = VendorScore.objects.filter(vendor=vendor).first()
+        row = selectors.vendor_score_row(user=request.user, vendor_id=vendor.id)
         return Response(
             vendor_risk_dict(
                 request.user, row, vendor_id=vendor.id, stale=selectors.vendor_is_stale(vendor.id)
