@@ -86,7 +86,10 @@ def copy_columns(model, columns: dict[str, list]) -> None:
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerows(
-                zip(*(values[offset : offset + COPY_CHUNK_ROWS * 5] for values in columns.values()))
+                zip(
+                    *(values[offset : offset + COPY_CHUNK_ROWS * 5] for values in columns.values()),
+                    strict=True,
+                )
             )
             buffer.seek(0)
             cursor.cursor.copy_expert(sql, buffer)
