@@ -169,6 +169,9 @@ class VendorScore(models.Model):
     band = models.CharField(max_length=10)
     impact = models.FloatField()
     likelihood = models.FloatField()
+    likelihood_exact = models.FloatField(
+        default=0.0, help_text="ℓ_W unrounded: the own views of an incremental update are computed from it"
+    )
     lab_equivalents = models.FloatField()
     labs_exposed = models.PositiveIntegerField()
     base_likelihood = models.FloatField()

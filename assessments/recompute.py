@@ -20,7 +20,7 @@ from vendorrisk.core import events
 from vendorrisk.core.event_data import json_value
 from vendors.models import Lab, ScoreMark, Vendor
 
-from . import scoring
+from . import incremental, scoring
 from .choices import AssessmentStatus
 from .models import (
     Assessment,
@@ -176,6 +176,7 @@ def vendor_values(out: scoring.VendorScoreOut, now) -> dict:
         "band": out.band,
         "impact": out.impact,
         "likelihood": out.likelihood,
+        "likelihood_exact": out.likelihood_exact,
         "lab_equivalents": out.lab_equivalents,
         "labs_exposed": out.labs_exposed,
         "base_likelihood": out.base_likelihood,
@@ -313,26 +314,43 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
         qs = ScoreMark.objects.order_by("id")
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
-        marks = list(qs.values_list("id", "kind", "object_id", "cause", "cause_lab_id")[:batch])
+        marks = list(
+            qs.values_list("id", "kind", "object_id", "cause", "cause_lab_id", "pair_lab_id")[:batch]
+        )
         if not marks:
             return result
         vendor_ids, lab_ids = set(), set()
+        pair_marks: dict[int, set[int]] = defaultdict(set)  # vendor -> labs whose pairs alone changed
         causes_v: dict[int, list] = defaultdict(list)
         causes_l: dict[int, list] = defaultdict(list)
-        for _, kind, object_id, cause, cause_lab in marks:
+        for _, kind, object_id, cause, cause_lab, pair_lab in marks:
             if kind == ScoreMark.Kind.VENDOR:
-                vendor_ids.add(object_id)
+                if pair_lab is None:
+                    vendor_ids.add(object_id)
+                else:
+                    pair_marks[object_id].add(pair_lab)
                 causes_v[object_id].append((cause, cause_lab))
             else:
                 lab_ids.add(object_id)
                 causes_l[object_id].append((cause, cause_lab))
-        _lock_objects(vendor_ids, lab_ids)
+        # A vendor with any other mark is recomputed whole, which covers its pairs too.
+        pair_marks = {v: labs for v, labs in pair_marks.items() if v not in vendor_ids}
+        _lock_objects(vendor_ids | set(pair_marks), lab_ids)
         if settings.VENDORRISK_DRAIN_DELAY_SECONDS:
             time.sleep(settings.VENDORRISK_DRAIN_DELAY_SECONDS)  # fault-injection hook for tests only
-        inputs = load_inputs(vendor_ids, lab_ids)
-        result.history_rows = _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l)
+        if pair_marks:
+            history, fallback = incremental.update_pairs(pair_marks, causes_v, timezone.now(), constants())
+            result.history_rows += history
+            vendor_ids |= fallback
+        if vendor_ids or lab_ids:
+            inputs = load_inputs(vendor_ids, lab_ids)
+            result.history_rows += _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l)
         ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()
-        result.marks, result.vendors, result.labs = len(marks), len(vendor_ids), len(lab_ids)
+        result.marks, result.vendors, result.labs = (
+            len(marks),
+            len(vendor_ids | set(pair_marks)),
+            len(lab_ids),
+        )
         result.causes = sorted({m[3] for m in marks})[:MAX_CAUSES]
     result.seconds = time.perf_counter() - started
     return result

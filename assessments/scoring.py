@@ -200,6 +200,7 @@ class VendorScoreOut:
     # Lab id -> (h(L,W) unrounded, the direct vendors it reaches W through when only indirectly (else ()),
     # whether those lie in two or more groups): what the stored per-lab rows keep besides the above.
     lab_parts: dict[int, tuple[float, tuple[int, ...], bool]] = field(default_factory=dict)
+    likelihood_exact: float = 0.0  # ℓ_W unrounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -622,6 +623,7 @@ class _Scorer:
             components=components,
             lab_harms=lab_harms,
             own_views=own_views,
+            likelihood_exact=likelihood.value,
             lab_parts={
                 lab_id: (harm, *self.via(min_hops, reaching))
                 for lab_id, (harm, _, min_hops, reaching) in harms.items()

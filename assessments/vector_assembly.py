@@ -84,6 +84,7 @@ def vendor_rows(common: dict, pairs: dict, eng, vendor_ids: np.ndarray, now) -> 
             "band": bands[common["band"][i]],
             "impact": common["impact"][i],
             "likelihood": common["likelihood"][i],
+            "likelihood_exact": common["likelihood_exact"][i],
             "lab_equivalents": common["lab_equivalents"][i],
             "labs_exposed": common["labs_exposed"][i],
             "base_likelihood": common["base_likelihood"][i],

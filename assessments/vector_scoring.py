@@ -222,6 +222,7 @@ def compute_values(
         "band": va.band_index(scores, constants.score_bands).tolist(),
         "impact": va.round6(impact).tolist(),
         "likelihood": va.round6(likelihood).tolist(),
+        "likelihood_exact": likelihood.tolist(),
         "lab_equivalents": va.round6(lab_equivalents).tolist(),
         "labs_exposed": labs_exposed.tolist(),
         "base_likelihood": base.tolist(),

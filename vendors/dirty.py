@@ -10,9 +10,10 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 
 from .graph_queries import group_members, labs_reaching, vendors_downstream, vendors_upstream
-from .models import ScoreMark, vendor_root
+from .models import GraphVersion, ScoreMark, vendor_root
 
 logger = logging.getLogger(__name__)
 # why a string: vendors sits below assessments, so it names the task instead of importing it (the spine
@@ -21,14 +22,23 @@ DRAIN_TASK = "assessments.tasks.drain_scores"
 
 
 def mark(
-    *, vendors: Iterable[int] = (), labs: Iterable[int] = (), cause: str, cause_lab: int | None = None
+    *,
+    vendors: Iterable[int] = (),
+    labs: Iterable[int] = (),
+    cause: str,
+    cause_lab: int | None = None,
+    pair_lab: int | None = None,
 ) -> None:
-    """Write dirty marks in the caller's transaction and request one drain after it commits."""
+    """Write dirty marks in the caller's transaction and request one drain after it commits.
+
+    `pair_lab`: the change is one of that lab's engagements, so at these vendors only the (vendor, lab)
+    pairs changed; the drain updates those incrementally instead of recomputing the vendors whole.
+    """
     cause = cause[:200]
-    kinds = ((ScoreMark.Kind.VENDOR, vendors), (ScoreMark.Kind.LAB, labs))
+    kinds = ((ScoreMark.Kind.VENDOR, vendors, pair_lab), (ScoreMark.Kind.LAB, labs, None))
     rows = [
-        ScoreMark(kind=kind, object_id=pk, cause=cause, cause_lab_id=cause_lab)
-        for kind, ids in kinds
+        ScoreMark(kind=kind, object_id=pk, cause=cause, cause_lab_id=cause_lab, pair_lab_id=pair)
+        for kind, ids, pair in kinds
         for pk in sorted(set(ids))
     ]
     if not rows:
@@ -38,7 +48,20 @@ def mark(
 
 
 def mark_engagement(*, lab_id: int, vendor_id: int, cause: str) -> None:
-    mark(vendors=vendors_downstream([vendor_id]), labs=[lab_id], cause=cause, cause_lab=lab_id)
+    mark_engagements(lab_id=lab_id, vendor_ids=[vendor_id], cause=cause)
+
+
+def mark_engagements(*, lab_id: int, vendor_ids: Iterable[int], cause: str) -> None:
+    """Engagements of one lab with these vendors changed: the lab and its pairs with everything downstream."""
+    mark(
+        vendors=vendors_downstream(vendor_ids), labs=[lab_id], cause=cause, cause_lab=lab_id, pair_lab=lab_id
+    )
+
+
+def bump_graph_version() -> None:
+    """The data-sharing graph or a vendor's group changes in this transaction: cached graphs are out of date."""
+    if not GraphVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        GraphVersion.objects.update_or_create(pk=1, defaults={"version": 1})
 
 
 def mark_incident(*, vendor_id: int, cause: str) -> None:
@@ -54,6 +77,7 @@ def mark_dependency(*, vendor_id: int, depends_on_id: int, cause: str) -> None:
 
     Called with the graph before and after the change (by the service), so both sides are covered.
     """
+    bump_graph_version()
     vendors = vendors_upstream([vendor_id]) | vendors_downstream([depends_on_id]) | {vendor_id, depends_on_id}
     mark(vendors=vendors, labs=labs_reaching([vendor_id]), cause=cause)
 
@@ -62,6 +86,7 @@ def mark_parent_change(
     *, vendor_id: int, old_parent_id: int | None, new_parent_id: int | None, cause: str
 ) -> None:
     """Every lab that reaches any vendor of the old or the new group."""
+    bump_graph_version()
     roots = {vendor_root(vendor_id)}
     for parent in (old_parent_id, new_parent_id):
         if parent is not None:

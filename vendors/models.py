@@ -376,6 +376,16 @@ class VendorDependency(TimeStampedModel):
             raise ValidationError({"depends_on": "This dependency already exists."})
 
 
+class GraphVersion(models.Model):
+    """One row: a counter bumped, in the writing transaction, by every change of the data-sharing graph or of
+    a vendor's group (vendors.dirty), so a worker knows when its cached copy of the graph is out of date."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"graph version {self.version}"
+
+
 class ScoreMark(models.Model):
     """A dirty mark: the score of this vendor or lab must be recomputed. The id is the sequence number."""
 
@@ -390,6 +400,12 @@ class ScoreMark(models.Model):
         null=True,
         blank=True,
         help_text="The lab whose record changed, so history can be cut to a user's labs.",
+    )
+    pair_lab_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Set on a vendor mark written by an engagement change of this lab: only the (vendor, lab) "
+        "pair changed, which the drain updates incrementally (assessments.incremental).",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -14,7 +14,7 @@ from vendorrisk.core.events import NewEvent
 from vendorrisk.core.scoping import scope
 from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
 
-from .. import dirty, graph_queries
+from .. import dirty
 from ..choices import EngagementStatus
 from ..events import dependency_data, engagement_events, lab_data, vendor_data_many
 from ..models import Engagement, Lab, Vendor, VendorDependency
@@ -204,11 +204,10 @@ def _engagements_created(created: list[Engagement], *, actor, cause: str) -> Non
     for e in created:
         by_lab.setdefault(e.lab_id, []).append(e)
     for lab_id, engagements in sorted(by_lab.items()):
-        dirty.mark(
-            vendors=graph_queries.vendors_downstream({e.vendor_id for e in engagements}),
-            labs=[lab_id],
+        dirty.mark_engagements(
+            lab_id=lab_id,
+            vendor_ids={e.vendor_id for e in engagements},
             cause=cause.format(n=len(engagements), id=engagements[0].id),
-            cause_lab=lab_id,
         )
 
 
