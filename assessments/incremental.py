@@ -22,8 +22,8 @@ from decimal import Decimal
 from django.db.models import Q
 
 from vendors.choices import EngagementStatus
-from vendors.graph import hop_distances
-from vendors.models import Engagement, GraphVersion, Vendor, VendorDependency
+from vendors.graph import group_roots, hop_distances, reverse
+from vendors.models import Engagement, GraphVersion, Lab, Vendor, VendorDependency
 
 from . import scoring
 from .models import SharedDependency, VendorLabScore, VendorScore, VendorScoreHistory
@@ -36,7 +36,8 @@ from .recompute_inputs import ENGAGEMENT_COLUMNS, _engagement_in
 class Graph:
     version: int
     downstream: dict[int, list[int]]  # vendor -> the vendors it shares data with (ascending)
-    parents: dict[int, int]  # vendor -> parent, for vendors that have one
+    upstream: dict[int, list[int]]  # vendor -> the vendors that share data with it (ascending)
+    roots: dict[int, int]  # vendor -> the root of its group, for vendors that have a parent
 
 
 _cache: dict[str, Graph] = {}
@@ -59,7 +60,10 @@ def cached_graph() -> Graph:
         if a != b and (not downstream[a] or downstream[a][-1] != b):
             downstream[a].append(b)
     parents = dict(Vendor.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
-    graph = Graph(version=version, downstream=dict(downstream), parents=parents)
+    downstream = dict(downstream)
+    graph = Graph(
+        version=version, downstream=downstream, upstream=reverse(downstream), roots=group_roots(parents)
+    )
     with _cache_lock:
         _cache["graph"] = graph
     return graph
@@ -69,18 +73,33 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def _ancestors(graph: Graph, vendor_ids: set[int]) -> dict[int, int | None]:
-    out: dict[int, int | None] = {}
-    for vendor in vendor_ids:
-        seen = set()
-        while vendor not in out and vendor not in seen:
-            seen.add(vendor)
-            parent = graph.parents.get(vendor)
-            out[vendor] = parent
-            if parent is None:
-                break
-            vendor = parent
-    return out
+def lab_scorer(lab_id: int, graph: Graph, *, now, constants, memo: dict | None = None) -> scoring._Scorer:
+    """The pure scorer over one lab's engagements (ascending id), walking the worker's cached graph.
+
+    Only the lab's own terms are asked of it (its harms at some vendors, its concentration), which need
+    nothing but its engagements, the data-sharing edges and the groups: the same code, so the same bits.
+    `memo` keeps the scorers of one drain (a lab's pairs and its concentration share one).
+    """
+    if memo is not None and lab_id in memo:
+        return memo[lab_id]
+    engagements = sorted(
+        Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
+        .filter(lab_id=lab_id)
+        .values_list(*ENGAGEMENT_COLUMNS)
+    )
+    inputs = scoring.ScoringInput(
+        labs=(lab_id,),
+        vendors=(),
+        engagements=tuple(_engagement_in(row) for row in engagements),
+        dependencies=(),
+        incidents=(),
+        assessments=(),
+    )
+    scorer = scoring._Scorer(inputs, now=now, constants=constants)
+    scorer.downstream, scorer.upstream, scorer.roots = graph.downstream, graph.upstream, graph.roots
+    if memo is not None:
+        memo[lab_id] = scorer
+    return scorer
 
 
 # --- one lab's pairs --------------------------------------------------------------------------------
@@ -93,37 +112,18 @@ class PairResult:
 
 
 def lab_pairs(
-    lab_id: int, vendor_likelihoods: dict[int, float], graph: Graph, *, now, constants
+    lab_id: int,
+    vendor_likelihoods: dict[int, float],
+    graph: Graph,
+    *,
+    now,
+    constants,
+    memo: dict | None = None,
 ) -> dict[int, PairResult]:
     """(W, lab) for each W given (with W's unrounded likelihood), from the lab's engagements in id order."""
-    engagements = sorted(
-        Engagement.objects.exclude(status=EngagementStatus.PROPOSED)
-        .filter(lab_id=lab_id)
-        .values_list(*ENGAGEMENT_COLUMNS)
-    )
-    direct = {row[2] for row in engagements}
-    region = set(direct)
-    frontier = set(direct)
-    for _ in range(constants.max_hops):
-        frontier = {b for a in frontier for b in graph.downstream.get(a, ())} - region
-        region |= frontier
-    region |= set(vendor_likelihoods)
-    dependencies = tuple(
-        scoring.DependencyIn(a, b, True)
-        for a in sorted(region)
-        for b in graph.downstream.get(a, ())
-        if b in region
-    )
-    parents = _ancestors(graph, region)
-    inputs = scoring.ScoringInput(
-        labs=(lab_id,),
-        vendors=tuple(scoring.VendorIn(v, p) for v, p in sorted(parents.items())),
-        engagements=tuple(_engagement_in(row) for row in engagements),
-        dependencies=dependencies,
-        incidents=(),
-        assessments=(),
-    )
-    scorer = scoring._Scorer(inputs, now=now, constants=constants)
+    from .recompute import pair_values  # why here: recompute imports this module
+
+    scorer = lab_scorer(lab_id, graph, now=now, constants=constants, memo=memo)
     out = {}
     for vendor_id, likelihood in vendor_likelihoods.items():
         upstream = hop_distances(vendor_id, scorer.upstream, scorer.max_hops)
@@ -131,24 +131,38 @@ def lab_pairs(
         if lab_id not in harms:
             out[vendor_id] = PairResult(None, None)
             continue
-        harm, harm6, _, _ = harms[lab_id]
+        harm = harms[lab_id][0]
         own_score = scoring.round_score(scoring._risk(harm, likelihood))
         view = (own_score, scoring.score_band(own_score, constants))
         stand_in = scoring._Likelihood(
             value=likelihood, base=0.0, rating="none", assessment_id=None, terms=()
         )
         vendor_out = scorer.vendor_score(vendor_id, upstream, harms, stand_in, {lab_id: view})
-        from .recompute import pair_values  # why here: recompute imports this module
-
         (row,) = pair_values(vendor_out)
         out[vendor_id] = PairResult(row, vendor_out.components["labs"][0])
     return out
 
 
+def lab_concentrations(
+    lab_ids: set[int], *, now, constants, memo: dict | None = None
+) -> dict[int, scoring.LabConcentrationOut]:
+    """Each lab's concentration (DESIGN.md section 2, items 7 and 8): its engagements and the cached graph."""
+    graph = cached_graph()
+    alive = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True))
+    return {
+        lab_id: lab_scorer(lab_id, graph, now=now, constants=constants, memo=memo).lab_concentration(
+            lab_id, []
+        )
+        for lab_id in sorted(alive)
+    }
+
+
 # --- the drain's incremental part -------------------------------------------------------------------
 
 
-def update_pairs(pair_marks: dict[int, set[int]], causes: dict, now, constants) -> tuple[int, set[int]]:
+def update_pairs(
+    pair_marks: dict[int, set[int]], causes: dict, now, constants, memo: dict | None = None
+) -> tuple[int, set[int]]:
     """Update the vendors whose marks name only pairs (vendor -> labs). Returns (history rows, vendors the
     incremental path could not take, to be recomputed whole: those without a stored score yet)."""
     from .recompute import (  # why here: recompute imports this module
@@ -178,6 +192,7 @@ def update_pairs(pair_marks: dict[int, set[int]], causes: dict, now, constants) 
             graph,
             now=now,
             constants=constants,
+            memo=memo,
         )
         for vendor_id, result in results.items():
             fresh_terms[vendor_id, lab_id] = result.term
@@ -243,6 +258,7 @@ def update_pairs(pair_marks: dict[int, set[int]], causes: dict, now, constants) 
             graph,
             now=now,
             constants=constants,
+            memo=memo,
         )
         for vendor_id, result in results.items():
             fresh_terms[vendor_id, lab_id] = result.term

@@ -289,7 +289,8 @@ def _compute_and_store(
         lab_ids=sorted(lab_ids & known_labs),
         lab_views=False,  # the labs' own views are read from the vendors' rows (see selectors)
     )
-    return _store_vendors(result, vendor_ids, causes_v, now) + _store_labs(result, lab_ids, causes_l, now)
+    history = _store_vendors(result, vendor_ids, causes_v, now) if vendor_ids else 0
+    return history + (_store_labs(result, lab_ids, causes_l, now) if lab_ids else 0)
 
 
 def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
@@ -301,9 +302,13 @@ def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_GLOBAL])
             return
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_GLOBAL])
+        # One statement per kind, taken in ascending id order (volatile functions run after the sort).
         for key, ids in ((LOCK_VENDOR, vendor_ids), (LOCK_LAB, lab_ids)):
-            for pk in sorted(ids):
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, pk % 2_147_483_647])
+            if ids:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k ORDER BY k",
+                    [key, sorted({pk % 2_147_483_647 for pk in ids})],
+                )
 
 
 def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
@@ -338,13 +343,22 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
         _lock_objects(vendor_ids | set(pair_marks), lab_ids)
         if settings.VENDORRISK_DRAIN_DELAY_SECONDS:
             time.sleep(settings.VENDORRISK_DRAIN_DELAY_SECONDS)  # fault-injection hook for tests only
+        now = timezone.now()
+        scorers: dict = {}  # a lab's scorer, shared by its pairs and its concentration
         if pair_marks:
-            history, fallback = incremental.update_pairs(pair_marks, causes_v, timezone.now(), constants())
+            history, fallback = incremental.update_pairs(pair_marks, causes_v, now, constants(), scorers)
             result.history_rows += history
             vendor_ids |= fallback
-        if vendor_ids or lab_ids:
-            inputs = load_inputs(vendor_ids, lab_ids)
-            result.history_rows += _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l)
+        if vendor_ids:
+            inputs = load_inputs(vendor_ids, ())
+            result.history_rows += _compute_and_store(inputs, vendor_ids, set(), causes_v, causes_l)
+        if lab_ids:
+            # A lab's concentration needs only its engagements and the graph (the worker's cached copy).
+            labs = incremental.lab_concentrations(lab_ids, now=now, constants=constants(), memo=scorers)
+            values_by_id = {lab_id: lab_values(out, now) for lab_id, out in labs.items()}
+            result.history_rows += _store_rows(
+                LabConcentration, LabConcentrationHistory, "lab", values_by_id, LAB_FIELDS, causes_l, now
+            )
         ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()
         result.marks, result.vendors, result.labs = (
             len(marks),
