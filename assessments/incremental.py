@@ -48,8 +48,18 @@ def graph_version() -> int:
     return GraphVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
-def cached_graph() -> Graph:
-    """The data-sharing edges and the parents, reloaded only when the stored version moved on."""
+def cached_graph(memo: dict | None = None) -> Graph:
+    """The data-sharing edges and the parents, reloaded only when the stored version moved on. `memo`: a
+    drain's, so the version is read once per drain."""
+    if memo is not None and "graph" in memo:
+        return memo["graph"]
+    graph = _load_graph()
+    if memo is not None:
+        memo["graph"] = graph
+    return graph
+
+
+def _load_graph() -> Graph:
     version = graph_version()
     graph = _cache.get("graph")
     if graph is not None and graph.version == version:
@@ -147,7 +157,7 @@ def lab_concentrations(
     lab_ids: set[int], *, now, constants, memo: dict | None = None
 ) -> dict[int, scoring.LabConcentrationOut]:
     """Each lab's concentration (DESIGN.md section 2, items 7 and 8): its engagements and the cached graph."""
-    graph = cached_graph()
+    graph = cached_graph(memo)
     alive = set(Lab.objects.filter(id__in=lab_ids).values_list("id", flat=True))
     return {
         lab_id: lab_scorer(lab_id, graph, now=now, constants=constants, memo=memo).lab_concentration(
@@ -177,7 +187,7 @@ def update_pairs(
     vendors = {v: labs for v, labs in pair_marks.items() if v in stored}
     if not vendors:
         return 0, fallback
-    graph = cached_graph()
+    graph = cached_graph(memo)
 
     by_lab: dict[int, set[int]] = defaultdict(set)
     for vendor_id, labs in vendors.items():
@@ -208,7 +218,7 @@ def update_pairs(
         .order_by("vendor_id", "lab_id")
         .values_list("vendor_id", "lab_id", "harm", "harm6", "via", "via_two_groups")
     )
-    for vendor_id, *rest in rows.iterator(chunk_size=20_000):
+    for vendor_id, *rest in rows:
         pairs_of[vendor_id].append(tuple(rest))
 
     values_by_id, missing_terms = {}, []
@@ -278,7 +288,9 @@ def update_pairs(
             "lab_count": components["lab_count"],
         }
 
-    history = _store_rows(VendorScore, VendorScoreHistory, "vendor", values_by_id, VENDOR_FIELDS, causes, now)
+    history = _store_rows(
+        VendorScore, VendorScoreHistory, "vendor", values_by_id, VENDOR_FIELDS, causes, now, previous=stored
+    )
     _store_shared(pairs_of, set(vendors), now)
     return history, fallback
 

@@ -138,13 +138,16 @@ def _band_events(key: str, changed: list[tuple[int, str, dict]], now) -> list[ev
     ]
 
 
-def _store_rows(model, history_model, key: str, values_by_id: dict, watched: list[str], causes, now) -> int:
+def _store_rows(
+    model, history_model, key: str, values_by_id: dict, watched: list[str], causes, now, previous=None
+) -> int:
     """Upsert the current rows; write a history row (with its causes) where a watched value changed, and
-    an event where the band changed."""
-    previous = {
-        getattr(row, f"{key}_id"): row
-        for row in model.objects.filter(**{f"{key}_id__in": values_by_id}).only(f"{key}_id", *watched)
-    }
+    an event where the band changed. `previous`: the current rows by id, when the caller has read them."""
+    if previous is None:
+        previous = {
+            getattr(row, f"{key}_id"): row
+            for row in model.objects.filter(**{f"{key}_id__in": values_by_id}).only(f"{key}_id", *watched)
+        }
     rows, history, band_changes = [], [], []
     for pk, values in sorted(values_by_id.items()):
         rows.append(model(**{f"{key}_id": pk}, **values))

@@ -7,10 +7,10 @@ The marks are drained by `assessments.tasks.drain_scores`, requested once after 
 """
 
 import logging
+import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
 
 from .graph_queries import group_members, labs_reaching, vendors_downstream, vendors_upstream
 from .models import GraphVersion, ScoreMark, vendor_root
@@ -59,9 +59,15 @@ def mark_engagements(*, lab_id: int, vendor_ids: Iterable[int], cause: str) -> N
 
 
 def bump_graph_version() -> None:
-    """The data-sharing graph or a vendor's group changes in this transaction: cached graphs are out of date."""
-    if not GraphVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        GraphVersion.objects.update_or_create(pk=1, defaults={"version": 1})
+    """The data-sharing graph or a vendor's group changes in this transaction: cached graphs are out of date.
+
+    The new version is a random number, not the old one plus one: a rolled-back write must not leave a
+    version that a later, different graph takes again (a worker may have cached the uncommitted graph when
+    a drain ran inside that transaction, as tests do).
+    """
+    version = secrets.randbits(62)
+    if not GraphVersion.objects.filter(pk=1).update(version=version):
+        GraphVersion.objects.create(pk=1, version=version)
 
 
 def mark_incident(*, vendor_id: int, cause: str) -> None:

@@ -377,8 +377,8 @@ class VendorDependency(TimeStampedModel):
 
 
 class GraphVersion(models.Model):
-    """One row: a counter bumped, in the writing transaction, by every change of the data-sharing graph or of
-    a vendor's group (vendors.dirty), so a worker knows when its cached copy of the graph is out of date."""
+    """One row: a version changed, in the writing transaction, by every change of the data-sharing graph or of
+    a vendor's group (vendors.dirty.bump_graph_version), so a worker knows when its cached graph is stale."""
 
     version = models.BigIntegerField(default=0)
 

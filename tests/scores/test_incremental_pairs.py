@@ -122,7 +122,7 @@ def test_the_cached_graph_follows_graph_writes():
     first = incremental.cached_graph()
     vendor_services.dependency_create(actor=None, vendor=a, depends_on=b, shares_data=True)
     second = incremental.cached_graph()
-    assert second.version == first.version + 1 and second.downstream == {a.id: [b.id]}
+    assert second.version != first.version and second.downstream == {a.id: [b.id]}
     assert incremental.cached_graph() is second, "unchanged version: the cached copy is reused"
     vendor_services.engagement_update(actor=None, instance=e, criticality="medium")
     assert VendorLabScore.objects.filter(vendor=b, lab=l1).exists()
