@@ -133,12 +133,10 @@ def vendor_score_row(*, user, vendor_id: int) -> VendorScore | None:
 
 
 def vendor_score_list(*, user):
-    return with_lab_pairs(
-        scope(
-            VendorScore.objects.select_related("vendor").annotate(
-                stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")
-            ),
-            user,
+    """Vendor scores, highest first; `with_lab_pairs` adds the per-lab rows where a reader shows them."""
+    return scope(
+        VendorScore.objects.select_related("vendor").annotate(
+            stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")
         ),
         user,
     ).order_by("-score", "vendor_id")

@@ -147,7 +147,8 @@ class RiskVendorListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return selectors.vendor_score_list(user=self.request.user)
+        user = self.request.user
+        return selectors.with_lab_pairs(selectors.vendor_score_list(user=user), user)
 
     def list(self, request, *args, **kwargs):
         qs = self.filter_queryset(self.get_queryset())
