@@ -14,6 +14,7 @@ from django.utils.encoding import smart_str
 from vendorrisk.core.scoping import ScopedCount, scoped_count
 
 from .audit import acting_as
+from .bulk import insert_objects
 from .errors import ApplicationError, unique_errors_on_fields, unique_violation_error
 
 
@@ -109,7 +110,7 @@ def model_bulk_create(model: type[models.Model], objects: list, *, actor) -> lis
     if not objects:
         return []
     with transaction.atomic(), acting_as(actor):
-        created = model.objects.bulk_create(objects, batch_size=BULK_BATCH)
+        created = insert_objects(model, objects, batch_size=BULK_BATCH)
         write_create_entries(created)
     return created
 
@@ -141,7 +142,7 @@ def write_create_entries(objects: list[models.Model]) -> None:
                 sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
             )
             entries.append(entry)
-    LogEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    insert_objects(LogEntry, entries, batch_size=BULK_BATCH)
 
 
 class _CreateDiffs:
