@@ -162,17 +162,32 @@ class _CreateDiffs:
                 self.plans[model] = None
             else:
                 self.plans[model] = [
-                    (field, get_field_value(None, field, self.use_json)) for field in get_fields_in_model(obj)
+                    (field, get_field_value(None, field, self.use_json), self._getter(field))
+                    for field in get_fields_in_model(obj)
                 ]
         return self.plans[model]
+
+    def _getter(self, field):
+        """auditlog's `get_field_value` for one field; for a plain field (no time zone, JSON or relation
+        handling) the same thing without its per-call type checks: the value as a string."""
+        special = isinstance(field, models.DateTimeField | models.JSONField) or field.is_relation
+        if self.use_json or special:
+            return lambda obj: get_field_value(obj, field, self.use_json)
+        name = field.name
+
+        def plain(obj):
+            value = getattr(obj, name)
+            return value if isinstance(value, str) else str(value)
+
+        return plain
 
     def of(self, obj: models.Model) -> dict | None:
         plan = self._plan(obj)
         if plan is None:
             return model_instance_diff(None, obj, use_json_for_changes=self.use_json)
         diff = {}
-        for field, old in plan:
-            new = get_field_value(obj, field, self.use_json)
+        for field, old, value_of in plan:
+            new = value_of(obj)
             if old == new:
                 continue
             if not self.use_json:
