@@ -28,6 +28,7 @@ NOT_PAGES = {
     "ranked-vendors",
     "vendor-score",
     "vendor-score-compact",
+    "engagement-score-change",
     "lab-concentration",
     "engagement-export",
     "engagement-template",
