@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from assessments import recompute
 
 from .scenario import SEED
+from .upsert import DemoSummary
 
 SETUP_DAYS_AGO = 70  # labs, vendors and engagements were in place 10 weeks ago, before any assessment
-from .upsert import DemoSummary
 
 
 @dataclass
