@@ -9,8 +9,7 @@ from tests.factories import PASSWORD
 from webhooks import services as webhook_services
 
 from .conftest import shot, sign_in
-from .test_accessibility import _urls
-from .test_accessibility import world as accessibility_world  # noqa: F401 - the same crawl world
+from .test_accessibility import _urls, crawl_world
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +47,15 @@ TABLES = """() => [...document.querySelectorAll('main table')].map(t => {
 
 
 @pytest.fixture
-def world(accessibility_world, admin_user, settings):
+def world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b, admin_user, settings):
+    """The accessibility crawl's world, with a function and a webhook so those tables have rows."""
+    world = crawl_world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b)
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # a loopback target: nothing is sent during the test
-    f.FunctionFactory(lab=accessibility_world.lab_a, name="Model training data supply")
+    f.FunctionFactory(lab=world.lab_a, name="Model training data supply")
     webhook_services.webhook_create(
         actor=admin_user, url="http://127.0.0.1:9/vendor-risk", event_types=["incident.*"]
     )
-    return accessibility_world
+    return world
 
 
 def test_no_page_scrolls_sideways_on_a_phone_and_tables_lead_with_their_key_column(page, world, admin_user):
