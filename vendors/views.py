@@ -238,14 +238,16 @@ def _work_change(request, pk, *, verb: str):
             changed = vendor_services.vendor_suspend(actor=request.user, vendor=vendor, **data)
             messages.success(
                 request,
-                f"Work halted: {len(changed)} engagement{'s' if len(changed) != 1 else ''} suspended. "
+                f"Work halted: {len(changed):,} engagement{'s' if len(changed) != 1 else ''} suspended. "
                 "The vendor still holds the data until disposal is confirmed; scores are recalculating.",
             )
         else:
             changed, skipped = vendor_services.vendor_resume(actor=request.user, vendor=vendor, **data)
-            text = f"Work resumed: {len(changed)} engagement{'s' if len(changed) != 1 else ''} active again."
+            text = (
+                f"Work resumed: {len(changed):,} engagement{'s' if len(changed) != 1 else ''} active again."
+            )
             if skipped:
-                text += f" {len(skipped)} stay suspended: their data was disposed of."
+                text += f" {len(skipped):,} stay suspended: their data was disposed of."
             messages.success(request, text)
     except (ValidationError, ApplicationError) as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
