@@ -188,7 +188,10 @@ def test_the_api_docs_lead_back_to_the_app(page, world, viewer_lab_a):
     page.wait_for_url("**/api/docs/")
     back = page.get_by_role("link", name="← Back to the vendor risk register")
     expect(back).to_be_visible()
-    expect(page.locator("#swagger-ui")).to_be_attached()
+    # Swagger UI itself still loads under the strict CSP (a violation would fail the test as a console error).
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Vendor risk register API", timeout=15000
+    )
     shot(page, "api-docs", full_page=False)
     back.click()
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()

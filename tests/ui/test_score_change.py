@@ -133,3 +133,27 @@ def test_the_fragment_needs_the_instant_and_a_visible_engagement(world, viewer_l
     )
     future = instant_token(timezone.now() + dt.timedelta(hours=1))
     assert client.get(f"/engagements/{world.meridian_a.id}/", {"changed": future}).status_code == 400
+
+
+def test_another_labs_causes_are_left_out_for_a_lab_limited_reader(
+    world, viewer_lab_a, viewer_all, client_for
+):
+    from assessments.models import VendorScoreHistory
+
+    since = timezone.now() - dt.timedelta(seconds=5)
+    current = VendorScore.objects.get(vendor=world.meridian)
+    VendorScoreHistory.objects.create(
+        vendor=world.meridian, score=current.score, band=current.band, impact=current.impact,
+        likelihood=current.likelihood, lab_equivalents=current.lab_equivalents,
+        labs_exposed=current.labs_exposed, computed_at=timezone.now(), cause_count=2,
+        causes=[
+            {"cause": f"engagement {world.meridian_b.id} updated", "lab": world.lab_b.id},
+            {"cause": f"engagement {world.meridian_a.id} updated", "lab": world.lab_a.id},
+        ],
+    )  # fmt: skip
+    url = f"/engagements/{world.meridian_a.id}/"
+    mine = _moves(body(client_for(viewer_lab_a).get(url, {"changed": instant_token(since)})))["vendor"]
+    assert "engagement “Meridian for A” updated" in mine
+    assert "Secret Meridian work for B" not in mine and f"engagement {world.meridian_b.id}" not in mine
+    everyone = _moves(body(client_for(viewer_all).get(url, {"changed": instant_token(since)})))["vendor"]
+    assert "engagement “Secret Meridian work for B” updated" in everyone
