@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from vendorrisk.core.scoping import scope
 from vendors.models import Engagement, ScoreMark
+from vendors.selectors import lab_list, vendor_names
 
 from .cause_names import named_causes
 from .models import LabConcentration, LabConcentrationHistory, VendorScore, VendorScoreHistory
@@ -30,6 +31,7 @@ class Move:
     before: tuple | None
     after: tuple | None
     causes: list[dict] = field(default_factory=list)
+    previous: bool = False  # the vendor or lab the engagement was moved away from
 
     @property
     def changed(self) -> bool:
@@ -48,41 +50,52 @@ class ScoreChange:
     moves: list[Move] = field(default_factory=list)
 
 
-def score_change(user, engagement: Engagement, since: dt.datetime) -> ScoreChange:
-    """How `engagement`'s vendor score and lab concentration moved since `since`, as `user` may see it."""
-    vendor_id, lab_id = engagement.vendor_id, engagement.lab_id
+def score_change(
+    user,
+    engagement: Engagement,
+    since: dt.datetime,
+    *,
+    from_vendor: int | None = None,
+    from_lab: int | None = None,
+) -> ScoreChange:
+    """How `engagement`'s vendor score and lab concentration moved since `since`, as `user` may see it.
+
+    `from_vendor` / `from_lab`: the vendor or lab an edit moved the engagement away from (their scores
+    moved too); a lab outside the user's labs is left out, never named."""
+    vendors = [(engagement.vendor_id, engagement.vendor.name, False)]
+    labs = [(engagement.lab_id, engagement.lab.name, False)]
+    if from_vendor is not None and from_vendor != engagement.vendor_id:
+        name = vendor_names([from_vendor]).get(from_vendor)
+        if name is not None:
+            vendors.append((from_vendor, name, True))
+    if from_lab is not None and from_lab != engagement.lab_id:
+        name = lab_list(user=user).filter(pk=from_lab).values_list("name", flat=True).first()
+        if name is not None:
+            labs.append((from_lab, name, True))
     marks = ScoreMark.objects.filter(
-        Q(kind=ScoreMark.Kind.VENDOR, object_id=vendor_id) | Q(kind=ScoreMark.Kind.LAB, object_id=lab_id)
+        Q(kind=ScoreMark.Kind.VENDOR, object_id__in=[v[0] for v in vendors])
+        | Q(kind=ScoreMark.Kind.LAB, object_id__in=[lab[0] for lab in labs])
     )
     change = ScoreChange(engagement=engagement, since=since, pending=marks.exists())
     if change.pending:
         return change
-    vendor_now = VendorScore.objects.filter(vendor_id=vendor_id).values_list("score", "band").first()
-    vendor_before, vendor_rows = _history(
-        scope(VendorScoreHistory.objects.filter(vendor_id=vendor_id), user), since, ("score", "band")
-    )
-    lab_now = scope(LabConcentration.objects.filter(lab_id=lab_id), user).values_list("hhi", "band").first()
-    lab_before, lab_rows = _history(
-        scope(LabConcentrationHistory.objects.filter(lab_id=lab_id), user), since, ("hhi", "band")
-    )
-    named_causes(user, vendor_rows + lab_rows)
+    found = []
+    for vendor_id, name, previous in vendors:
+        now = VendorScore.objects.filter(vendor_id=vendor_id).values_list("score", "band").first()
+        before, rows = _history(
+            scope(VendorScoreHistory.objects.filter(vendor_id=vendor_id), user), since, ("score", "band")
+        )
+        found.append(("vendor", name, f"/vendors/{vendor_id}/", before, rows, now, previous))
+    for lab_id, name, previous in labs:
+        now = scope(LabConcentration.objects.filter(lab_id=lab_id), user).values_list("hhi", "band").first()
+        before, rows = _history(
+            scope(LabConcentrationHistory.objects.filter(lab_id=lab_id), user), since, ("hhi", "band")
+        )
+        found.append(("lab", name, f"/labs/{lab_id}/", before, rows, now, previous))
+    named_causes(user, [row for item in found for row in item[4]])
     change.moves = [
-        Move(
-            "vendor",
-            engagement.vendor.name,
-            f"/vendors/{vendor_id}/",
-            _before(vendor_before, vendor_rows, vendor_now),
-            vendor_now,
-            _causes(vendor_rows),
-        ),
-        Move(
-            "lab",
-            engagement.lab.name,
-            f"/labs/{lab_id}/",
-            _before(lab_before, lab_rows, lab_now),
-            lab_now,
-            _causes(lab_rows),
-        ),
+        Move(kind, name, href, _before(before, rows, now), now, _causes(rows), previous)
+        for kind, name, href, before, rows, now, previous in found
     ]
     return change
 

@@ -94,11 +94,15 @@ def _initial(request) -> dict:
     return initial
 
 
-def _to_score_change(engagement, since):
+def _to_score_change(engagement, since, *, was: tuple[int, int] | None = None):
     """The engagement's page, showing how its vendor's score and its lab's concentration moved since the
     write began (`?changed=`: the recompute runs after commit, so the page may first say "updating…")."""
-    url = reverse("ui:engagement-detail", args=[engagement.pk])
-    return redirect(f"{url}?changed={instant_token(since)}")
+    url = f"{reverse('ui:engagement-detail', args=[engagement.pk])}?changed={instant_token(since)}"
+    if was is not None and was[0] != engagement.vendor_id:
+        url += f"&from_vendor={was[0]}"
+    if was is not None and was[1] != engagement.lab_id:
+        url += f"&from_lab={was[1]}"
+    return redirect(url)
 
 
 @require_roles(PROCUREMENT_WRITERS)
@@ -124,7 +128,7 @@ def engagement_edit(request, pk):
     # The form edits a copy: the service compares the stored values with the new ones to find changes.
     form = EngagementForm(request.POST or None, user=request.user, instance=copy.copy(engagement))
     if request.method == "POST" and form.is_valid():
-        since = timezone.now()
+        since, was = timezone.now(), (engagement.vendor_id, engagement.lab_id)
         try:
             engagement = vendor_services.engagement_update(
                 actor=request.user, instance=engagement, **form.service_data()
@@ -133,7 +137,7 @@ def engagement_edit(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Engagement “{engagement.title}” saved.")
-            return _to_score_change(engagement, since)
+            return _to_score_change(engagement, since, was=was)
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": engagement})
 
 

@@ -214,7 +214,7 @@ def engagement_detail(request, pk):
     context = _affected(request.user, engagement)
     since = _changed_since(request, required=False)
     if since is not None:
-        context["change"] = score_change(request.user, engagement, since)
+        context["change"] = score_change(request.user, engagement, since, **_moved_from(request))
     return render(request, "engagements/engagement_detail.html", context)
 
 
@@ -223,8 +223,20 @@ def engagement_score_change(request, pk):
     """The before → after panel alone, polled every 2 s while the scores are being recomputed."""
     engagement = engagement_get(user=request.user, pk=pk)
     since = _changed_since(request, required=True)
-    change = score_change(request.user, engagement, since)
+    change = score_change(request.user, engagement, since, **_moved_from(request))
     return render(request, "partials/score_change.html", {"change": change, "engagement": engagement})
+
+
+def _moved_from(request) -> dict:
+    """`?from_vendor=` / `?from_lab=`: the vendor or lab an edit moved the engagement away from."""
+    out = {}
+    for key in ("from_vendor", "from_lab"):
+        if key in request.GET:
+            value = request.GET[key]
+            if not (value.isascii() and value.isdigit() and len(value) <= 18):
+                raise BadRequest(f"{key}: give a vendor or lab id.")
+            out[key] = int(value)
+    return out
 
 
 def _changed_since(request, *, required: bool):

@@ -157,3 +157,44 @@ def test_another_labs_causes_are_left_out_for_a_lab_limited_reader(
     assert "Secret Meridian work for B" not in mine and f"engagement {world.meridian_b.id}" not in mine
     everyone = _moves(body(client_for(viewer_all).get(url, {"changed": instant_token(since)})))["vendor"]
     assert "engagement “Secret Meridian work for B” updated" in everyone
+
+
+def test_moving_an_engagement_to_another_vendor_shows_both_vendors_moving(
+    world, procurement_lab_a, client_for, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    engagement = world.meridian_a
+    meridian_before = VendorScore.objects.get(vendor=world.meridian).score
+    beta_before = VendorScore.objects.get(vendor=world.vendor_b).score
+    client = client_for(procurement_lab_a)
+    edit = form_data(
+        world, vendor=world.vendor_b.id, title=engagement.title, criticality=engagement.criticality,
+        data_sensitivity=engagement.data_sensitivity, substitutability=engagement.substitutability,
+        data_categories=engagement.data_categories, start_date=engagement.start_date.isoformat(),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/engagements/{engagement.id}/edit/", edit)
+    url = response["Location"]
+    assert f"&from_vendor={world.meridian.id}" in url and "from_lab" not in url
+    moves = _moves(body(client.get(url)))
+    meridian_after = VendorScore.objects.get(vendor=world.meridian).score
+    beta_after = VendorScore.objects.get(vendor=world.vendor_b).score
+    assert meridian_after < meridian_before and beta_after > beta_before
+    assert moves["vendor"].startswith(f"Vendor Vendor Beta score {beta_before} → {beta_after}")
+    html = body(client.get(url))
+    previous = re.search(r'<li data-move="previous-vendor">(.*?)</li>', html, flags=re.S).group(1)
+    previous = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", previous)).strip()
+    assert previous.startswith(f"Previous vendor Meridian Data score {meridian_before} → {meridian_after}")
+    fragment = url.replace(f"/engagements/{engagement.id}/?", f"/engagements/{engagement.id}/score-change/?")
+    with django_assert_num_queries(FRAGMENT_QUERIES_DONE + 4):  # + the previous vendor's name and 3 reads
+        assert "previous-vendor" in body(client.get(fragment, HTTP_HX_REQUEST="true"))
+    for bad in ("", "x", "-1"):
+        assert client.get(f"{url}&from_lab={bad}").status_code == 400
+
+
+def test_a_previous_lab_outside_the_readers_labs_is_left_out_unnamed(world, viewer_lab_a, client_for):
+    token = instant_token(timezone.now() - dt.timedelta(minutes=1))
+    url = f"/engagements/{world.meridian_a.id}/?changed={token}&from_lab={world.lab_b.id}"
+    response = client_for(viewer_lab_a).get(url)
+    assert response.status_code == 200
+    html = body(response)
+    assert 'data-move="previous-lab"' not in html and "Lab B" not in html
