@@ -246,8 +246,9 @@ def _upsert(model, rows: list, key: str, fields: list[str]) -> None:
 
 
 def _compute_and_store(
-    inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict
+    inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict, stamp=None
 ) -> int:
+    """Score on today's clock; store the rows (and their history) as computed at `stamp` (default now)."""
     now = timezone.now()
     known_vendors = {v.id for v in inputs.vendors}
     known_labs = set(inputs.labs)
@@ -259,7 +260,8 @@ def _compute_and_store(
         lab_ids=sorted(lab_ids & known_labs),
         lab_views=False,  # the labs' own views are read from the vendors' rows (see selectors)
     )
-    return _store_vendors(result, vendor_ids, causes_v, now) + _store_labs(result, lab_ids, causes_l, now)
+    at = stamp or now
+    return _store_vendors(result, vendor_ids, causes_v, at) + _store_labs(result, lab_ids, causes_l, at)
 
 
 def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
@@ -276,8 +278,11 @@ def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, pk % 2_147_483_647])
 
 
-def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
-    """Drain one batch of dirty marks. Returns what it did (marks 0 when there was nothing to do)."""
+def drain(*, batch: int = DRAIN_BATCH, stamp=None) -> DrainResult:
+    """Drain one batch of dirty marks. Returns what it did (marks 0 when there was nothing to do).
+
+    `stamp` (the demo only): the time the rows and their history are stored as computed at, so a story
+    loaded in one go reads as having happened over weeks; the scores themselves are always today's."""
     started = time.perf_counter()
     result = DrainResult()
     with transaction.atomic():
@@ -301,7 +306,7 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
         if settings.VENDORRISK_DRAIN_DELAY_SECONDS:
             time.sleep(settings.VENDORRISK_DRAIN_DELAY_SECONDS)  # fault-injection hook for tests only
         inputs = load_inputs(vendor_ids, lab_ids)
-        result.history_rows = _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l)
+        result.history_rows = _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l, stamp)
         ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()
         result.marks, result.vendors, result.labs = len(marks), len(vendor_ids), len(lab_ids)
         result.causes = sorted({m[3] for m in marks})[:MAX_CAUSES]
@@ -309,11 +314,11 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
     return result
 
 
-def drain_all() -> list[DrainResult]:
-    """Drain until no marks are left (the sweep)."""
+def drain_all(*, stamp=None) -> list[DrainResult]:
+    """Drain until no marks are left (the sweep). `stamp`: see `drain`."""
     results = []
     while True:
-        result = drain()
+        result = drain(stamp=stamp)
         if not result.marks:
             return results
         results.append(result)

@@ -280,6 +280,6 @@ def vendor_work_changed(*, actor, vendor_id: int, verb: str, count: int, reason:
     Every reader of an incident sees its timeline, so the entry names no lab.
     """
     who = actor.get_username() if getattr(actor, "is_authenticated", False) else "the system"
-    body = f"Work {verb} on {count} engagement{'' if count == 1 else 's'} by {who}: {reason}"
+    body = f"Work {verb} on {count:,} engagement{'' if count == 1 else 's'} by {who}: {reason}"
     for incident in Incident.objects.filter(vendor_id=vendor_id, status__in=OPEN_STATUSES).order_by("id"):
         incident_update_create(actor=actor, incident=incident, body=body)

@@ -1,9 +1,13 @@
 """Every page of the web interface, as (name, url builder, who may open it) for the generic tests."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from assessments.models import WhatIfPlan
+from vendorrisk.core.dates import instant_token
 
 ALL = frozenset({"viewer", "procurement", "security", "admin"})
 PROCUREMENT = frozenset({"procurement", "admin"})
@@ -20,6 +24,10 @@ class Page:
 
     def __str__(self) -> str:
         return self.name
+
+
+def _hour_ago() -> str:
+    return instant_token(timezone.now() - dt.timedelta(hours=1))
 
 
 PAGES = [
@@ -39,6 +47,11 @@ PAGES = [
     Page("engagement-list", lambda w: "/engagements/"),
     Page("engagement-list-filtered", lambda w: f"/engagements/?status=active&lab={w.lab_a.id}&sort=-vendor"),
     Page("engagement-detail", lambda w: f"/engagements/{w.meridian_a.id}/"),
+    Page("engagement-detail-changed", lambda w: f"/engagements/{w.meridian_a.id}/?changed={_hour_ago()}"),
+    Page(
+        "engagement-score-change",
+        lambda w: f"/engagements/{w.meridian_a.id}/score-change/?changed={_hour_ago()}",
+    ),
     Page("engagement-export", lambda w: "/engagements/export.csv"),
     Page("engagement-template", lambda w: "/engagements/import/template.csv"),
     Page("engagement-create", lambda w: "/engagements/new/", PROCUREMENT),

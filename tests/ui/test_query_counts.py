@@ -28,6 +28,8 @@ PINNED = {
     "engagement-list": 7,
     "engagement-list-filtered": 8,
     "engagement-detail": 11,
+    "engagement-detail-changed": 18,  # + the before → after panel
+    "engagement-score-change": 11,
     "engagement-export": 7,  # + function identifiers and vendor names of the register columns
     "engagement-template": 2,
     "engagement-create": 7,  # + function and alternative-provider choices

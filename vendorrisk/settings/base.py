@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -76,6 +77,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # `|intcomma` in every template: counts and amounts shown with thousands separators (never on
+            # ids, years, inputs or CSV cells, which is why USE_THOUSAND_SEPARATOR stays off).
+            "builtins": ["django.contrib.humanize.templatetags.humanize"],
         },
     }
 ]
