@@ -13,6 +13,7 @@ from django.db.models import Max
 from assessments.choices import AssessmentStatus
 from assessments.models import Assessment
 from vendorrisk.core.scoping import scope
+from vendors.choices import Substitutability
 from vendors.models import Engagement, Function, Lab, Vendor, VendorDependency
 
 from . import templates as t
@@ -58,6 +59,18 @@ def _currency(code: str) -> str:
 def _m(mapping: dict, value) -> str:
     """A closed-list member; an unknown value goes out as it is, so the linter names it."""
     return mapping.get(value, value) if value else ""
+
+
+def hard_to_substitute(engagement) -> bool:
+    """Substitutability "none" or "difficult": the B_07.01 reason (c0060) is then expected."""
+    return engagement.substitutability in (Substitutability.NONE, Substitutability.DIFFICULT)
+
+
+def _reason(engagement) -> str:
+    """B_07.01 c0060: reported only for a vendor that is not or hardly substitutable."""
+    if not hard_to_substitute(engagement):
+        return ""
+    return _m(t.NON_SUBSTITUTABLE_REASON, engagement.non_substitutable_reason)
 
 
 def _n(value) -> str:
@@ -207,7 +220,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         alternatives = [code(v)[0] or vendors[v].name for v in e.alternative_providers or [] if v in vendors]
         tables["B_07.01"].append(Row({
             "c0010": ref, "c0020": provider, "c0030": provider_type, "c0040": service,
-            "c0050": _m(t.SUBSTITUTABILITY, e.substitutability), "c0060": "",
+            "c0050": _m(t.SUBSTITUTABILITY, e.substitutability), "c0060": _reason(e),
             "c0070": _d(audit.date() if audit else None), "c0080": "" if e.exit_plan is None else (t.YES if e.exit_plan else t.NO),
             "c0090": _m(t.REINTEGRATION, e.reintegration), "c0100": _m(t.IMPACT, e.discontinuation_impact),
             "c0110": t.YES if alternatives else t.NOT_ASSESSED, "c0120": "; ".join(alternatives),

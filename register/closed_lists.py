@@ -8,6 +8,7 @@ from vendors.choices import (
     DiscontinuationImpact,
     DoraEntityType,
     IdentifierType,
+    NonSubstitutableReason,
     PersonType,
     Reintegration,
     RelianceLevel,
@@ -92,7 +93,11 @@ SUBSTITUTABILITY = {
     Substitutability.MODERATE: "eba_ZZ:x961",
     Substitutability.EASY: "eba_ZZ:x962",
 }
-NON_SUBSTITUTABLE_REASON = ("eba_ZZ:x963", "eba_ZZ:x964", "eba_ZZ:x965")
+NON_SUBSTITUTABLE_REASON = {
+    NonSubstitutableReason.NO_ALTERNATIVES: "eba_ZZ:x963",
+    NonSubstitutableReason.MIGRATION: "eba_ZZ:x964",
+    NonSubstitutableReason.BOTH: "eba_ZZ:x965",
+}
 REINTEGRATION = {
     Reintegration.EASY: "eba_ZZ:x798",
     Reintegration.DIFFICULT: "eba_ZZ:x966",

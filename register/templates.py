@@ -300,8 +300,8 @@ TEMPLATES: tuple[Template, ...] = (
                 "c0060",
                 "Reason if not substitutable or difficult to substitute",
                 CLOSED,
-                False,
-                NON_SUBSTITUTABLE_REASON,
+                False,  # mandatory only when c0050 is "not substitutable" or "highly complex" (lint)
+                members(NON_SUBSTITUTABLE_REASON),
             ),
             C(
                 "c0070",
