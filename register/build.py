@@ -13,7 +13,7 @@ from django.db.models import Max
 from assessments.choices import AssessmentStatus
 from assessments.models import Assessment
 from vendorrisk.core.scoping import scope
-from vendors.choices import Substitutability
+from vendors.choices import IdentifierType, Substitutability
 from vendors.models import Engagement, Function, Lab, Vendor, VendorDependency
 
 from . import templates as t
@@ -103,6 +103,22 @@ def supply_chain(start: int, edges: dict[int, list[int]]) -> list[tuple[int, int
     return out
 
 
+def group_leis(lab_id: int, labs: list[tuple[int, int | None, str]]) -> set[str]:
+    """The LEIs of every lab in `lab_id`'s group (the labs sharing its root `parent`), from (id, parent, lei)
+    of all labs. A vendor holding one of them is an ICT intra-group service provider (B_03.03)."""
+    parent_of = {pk: parent for pk, parent, _ in labs}
+
+    def root(pk: int) -> int:
+        seen = set()
+        while parent_of.get(pk) is not None and pk not in seen:
+            seen.add(pk)
+            pk = parent_of[pk]
+        return pk
+
+    mine = root(lab_id)
+    return {lei.upper() for pk, _, lei in labs if lei and root(pk) == mine}
+
+
 def build(lab: Lab, user, reference_date: date) -> Register:
     labs, consolidated = register_labs(lab, user)
     lab_ids = [x.id for x in labs]
@@ -130,6 +146,8 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         .annotate(last=Max("completed_at"))
         .values_list("vendor_id", "last")
     )
+    # Only matched against vendors' LEIs: no other lab's name or id reaches the register.
+    intra_group = group_leis(lab.id, list(Lab.objects.values_list("id", "parent_id", "lei")))
     register = Register(lab=lab, labs=labs, consolidated=consolidated, reference_date=reference_date)
     register.engagements = engagements
     tables = {tpl.id: [] for tpl in t.TEMPLATES}
@@ -199,6 +217,12 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         tables["B_03.02"].append(
             Row({"c0010": ref, "c0020": provider, "c0030": provider_type}, "engagement", e.id)
         )
+        vendor = vendors[e.vendor_id]
+        if vendor.identifier_type == IdentifierType.LEI and vendor.identifier.upper() in intra_group:
+            # The provider is an entity of the lab's own group: it signs as an intra-group provider.
+            tables["B_03.03"].append(
+                Row({"c0010": ref, "c0020": provider, "c0031": "true"}, "engagement", e.id)
+            )
         tables["B_04.01"].append(Row(
             {"c0010": ref, "c0020": e.lab.lei, "c0030": t.NATURE_NOT_BRANCH, "c0040": ""}, "engagement", e.id
         ))  # fmt: skip

@@ -107,6 +107,7 @@ TEMPLATES: tuple[Template, ...] = (
         key=("c0010",),
     ),
     Template(
+        # Branches are not modelled (a lab has no branches): header only.
         "B_01.03",
         "List of branches",
         (
@@ -163,6 +164,9 @@ TEMPLATES: tuple[Template, ...] = (
         ),
     ),
     Template(
+        # An arrangement with an ICT intra-group provider (c0010) linked to that provider's own arrangement
+        # with its direct ICT third-party provider (c0020), per the annex's instructions; not an overarching
+        # ↔ subsequent link (that is B_02.01 c0030). The register holds no such link: header only.
         "B_02.03",
         "List of intra-group contractual arrangements",
         (
@@ -196,6 +200,7 @@ TEMPLATES: tuple[Template, ...] = (
         references=(("c0010", "B_02.01", "c0010"), ("c0020", "B_05.01", "c0010")),
     ),
     Template(
+        # ICT intra-group providers: a vendor whose LEI is a lab of the same lab group (register.build).
         "B_03.03",
         "Entities signing the contractual arrangements for providing ICT services",
         (

@@ -208,7 +208,7 @@ def test_the_query_count_does_not_grow_with_the_register(api_client_for, admin_u
         f.EngagementFactory(lab=lab_a, vendor=v, contract_reference=f"CTR-X-{n}", functions=[fn.id])
     with CaptureQueriesContext(connection) as big:
         assert client.get(lint).status_code == 200
-    assert len(big) == len(small) == 8
+    assert len(big) == len(small) == 9  # + every lab's (id, parent, LEI): intra-group providers
 
 
 def test_supply_chain_ranks_take_the_shortest_chain_and_the_lowest_recipient():
