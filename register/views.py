@@ -4,6 +4,7 @@ package (final or draft) or the workbook; the lab's functions; the critical-prov
 import copy
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -118,5 +119,13 @@ def _list_url() -> str:
 def critical_providers(request):
     rows = selectors.critical_providers()
     return render(
-        request, "register/critical_providers.html", {"rows": rows, "threshold": int(THRESHOLD * 100)}
+        request,
+        "register/critical_providers.html",
+        {
+            "rows": rows,
+            "threshold": int(THRESHOLD * 100),
+            "rates_date": settings.DORA_EUR_RATES_DATE,
+            "my_labs_without_rate": selectors.labs_without_rate(user=request.user),
+            "labs_without_rate": rows[0]["labs_without_rate"] if rows else 0,
+        },
     )
