@@ -155,7 +155,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
 
     def code(vendor_id: int) -> tuple[str, str]:
         v = vendors[vendor_id]
-        return v.identifier, t.identifier_type_code(v.identifier_type, v.country)
+        return v.identifier, t.identifier_type_code(v.identifier_type)
 
     def root(vendor_id: int) -> int:
         seen = set()
@@ -255,14 +255,14 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         provider, provider_type = code(vendor_id)
         own = direct.get(vendor_id, [])
         amounts = [e for e in own if e.annual_value is not None]
-        parent = root(vendor_id)
-        parent_code, parent_type = code(parent) if parent != vendor_id else ("", "")
+        # A provider that is its own ultimate parent reports its own code as the parent's (c0110 is mandatory).
+        parent_code, parent_type = code(root(vendor_id))
         tables["B_05.01"].append(Row({
-            "c0010": provider, "c0020": provider_type, "c0030": v.legal_name or v.name,
-            "c0040": _m(t.PERSON_TYPE, v.person_type), "c0050": _country(v.country),
-            "c0060": _currency(amounts[0].currency) if amounts else "",
-            "c0070": _n(sum(e.annual_value for e in amounts)) if amounts else "",
-            "c0080": parent_code, "c0090": parent_type,
+            "c0010": provider, "c0020": provider_type, "c0030": "", "c0040": "", "c0050": v.legal_name or v.name,
+            "c0060": "", "c0070": _m(t.PERSON_TYPE, v.person_type), "c0080": _country(v.country),
+            "c0090": _currency(amounts[0].currency) if amounts else "",
+            "c0100": _n(sum(e.annual_value for e in amounts)) if amounts else "",
+            "c0110": parent_code, "c0120": parent_type,
         }, "vendor", vendor_id))  # fmt: skip
     lei_of = {x.id: x.lei for x in labs}
     for f in functions:
@@ -273,10 +273,14 @@ def build(lab: Lab, user, reference_date: date) -> Register:
             "c0100": _m(t.IMPACT, f.discontinuation_impact),
         }, "function", f.id))  # fmt: skip
     if tables["B_02.02"]:
-        for ours, member in (("public or internal", "eba_ZZ:x791"), ("confidential", "eba_ZZ:x792"),
-                             ("restricted", "eba_ZZ:x793")):  # fmt: skip
-            tables["B_99.01"].append(Row({
-                "c0010": "B_02.02.0170", "c0020": member,
-                "c0030": f"The lab classifies the data the provider holds as {ours}.",
-            }, "lab", lab.id))  # fmt: skip
+        # One row: what the lab means by the data-sensitiveness options it reports (B_02.02.0170), as its
+        # own data-sensitivity classes map onto them (closed_lists.SENSITIVENESS).
+        definitions = {tpl_column.code: "" for tpl_column in t.BY_ID["B_99.01"].columns}
+        for code, ours in (
+            ("c0040", "public or internal"),
+            ("c0050", "confidential"),
+            ("c0060", "restricted"),
+        ):
+            definitions[code] = f"The lab classifies the data the provider holds as {ours}."
+        tables["B_99.01"].append(Row(definitions, "lab", lab.id))
     return register
