@@ -37,6 +37,7 @@ class PlannedExposure:
             row.id = pk  # a created engagement sorts after every stored one, as its real id would
             self.planned[pk] = row
         self._upstream: dict[int, dict[int, list[int]]] = {}
+        self._engagements: dict[frozenset[int], list[Engagement]] = {}  # incidents at one vendor share it
 
     def edges_upstream(self, vendor_id: int) -> dict[int, list[int]]:
         if vendor_id not in self._upstream:
@@ -51,15 +52,17 @@ class PlannedExposure:
         return self._upstream[vendor_id]
 
     def engagements_at(self, vendor_ids: Iterable[int]) -> list[Engagement]:
-        ids = set(vendor_ids)
-        stored = (
-            Engagement.objects.filter(vendor_id__in=ids)
-            .exclude(id__in=list(self.planned))
-            .select_related("lab", "vendor")
-        )
-        rows = list(stored)
-        rows += [e for e in self.planned.values() if e is not None and e.vendor_id in ids]
-        return rows
+        ids = frozenset(vendor_ids)
+        if ids not in self._engagements:
+            stored = (
+                Engagement.objects.filter(vendor_id__in=ids)
+                .exclude(id__in=list(self.planned))
+                .select_related("lab", "vendor")
+            )
+            rows = list(stored)
+            rows += [e for e in self.planned.values() if e is not None and e.vendor_id in ids]
+            self._engagements[ids] = rows
+        return self._engagements[ids]
 
 
 def _resync_vendors(overlay: Overlay) -> set[int]:
