@@ -148,3 +148,21 @@ def test_random_plans_predict_exactly_the_clocks_the_real_writes_start(seed):
         with_clocks += bool(predicted)
     assert checked >= 10
     print(f"seed {seed}: {checked} plans checked, {with_clocks} with clocks")
+
+
+def test_clocks_of_labs_outside_yours_are_not_listed(breach_world):
+    """A Lab B user's plan that newly exposes Lab A lists no clock of Lab A (nor its id)."""
+    from rest_framework.test import APIClient
+
+    from tests import factories as f
+
+    world, o = breach_world
+    viewer = f.UserFactory(role="viewer", all_labs=False)
+    o["b"].members.add(viewer)
+    client = APIClient()
+    client.force_authenticate(viewer)
+    mine = client.post("/api/what-if/", {"changes": plan_for("unsuspend", o)}, format="json").json()
+    assert {c["lab"] for c in mine["notifications"]} == {o["b"].id}
+    theirs = client.post("/api/what-if/", {"changes": plan_for("edge", o)}, format="json")
+    assert theirs.status_code == 200 and theirs.json()["notifications"] == []
+    assert all(row["lab"] != o["a"].id for row in theirs.json()["labs"])
