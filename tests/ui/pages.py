@@ -30,6 +30,16 @@ def _hour_ago() -> str:
     return instant_token(timezone.now() - dt.timedelta(hours=1))
 
 
+def _function(world):
+    """Lab A's function F-UI (made on first use: the world has no functions of its own)."""
+    from tests import factories as f
+    from vendors.models import Function
+
+    return Function.objects.filter(lab=world.lab_a, identifier="F-UI").first() or f.FunctionFactory(
+        lab=world.lab_a, identifier="F-UI", name="Evaluation pipeline"
+    )
+
+
 PAGES = [
     Page("dashboard", lambda w: "/"),
     Page("ranked-vendors", lambda w: "/dashboard/ranked-vendors/"),
@@ -76,5 +86,7 @@ PAGES = [
     Page("glossary", lambda w: "/glossary/"),
     Page("register", lambda w: f"/register/?lab={w.lab_a.id}&reference_date=2025-12-31"),
     Page("register-functions", lambda w: "/register/functions/"),
+    Page("register-function-create", lambda w: "/register/functions/new/", PROCUREMENT),
+    Page("register-function-edit", lambda w: f"/register/functions/{_function(w).id}/edit/", PROCUREMENT),
     Page("register-critical-providers", lambda w: "/register/critical-providers/"),
 ]

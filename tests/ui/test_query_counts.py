@@ -50,11 +50,13 @@ PINNED = {
     "network": 11,
     "network-lab": 11,
     "planning": 7,
-    "planning-plan": 45,
+    "planning-plan": 54,  # + the regulator clocks of the incident on record the plan's change re-checks
     "glossary": 2,
-    "register": 11,
+    "register": 12,  # + every lab's (id, parent, LEI): intra-group providers (B_03.03)
     "register-functions": 4,
-    "register-critical-providers": 6,
+    "register-function-create": 5,
+    "register-function-edit": 5,
+    "register-critical-providers": 8,  # + the caller's labs whose assets have no EUR rate
 }
 
 
