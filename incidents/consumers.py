@@ -1,5 +1,6 @@
-"""What must stay consistent with a write, declared once per event type (DESIGN.md section 8): the
-regulator notification upkeep and the incident timeline entries that follow other apps' changes.
+"""What must stay consistent with a write, declared once per event type (DESIGN.md section 8): the score
+marks of incident changes, the regulator notification upkeep and the incident timeline entries that
+follow other apps' changes.
 
 Each runs inside the writing transaction (`vendorrisk.core.events.consumes`), for the whole batch a
 service recorded: a bulk import starts the same clocks as the same engagements logged one by one.
@@ -11,7 +12,7 @@ from collections import defaultdict
 
 from vendorrisk.core.events import consumes
 from vendorrisk.models import Event
-from vendors import graph_queries
+from vendors import dirty, graph_queries
 from vendors.models import Engagement, Lab
 from vendors.services import SCORE_FIELDS as ENGAGEMENT_SCORE_FIELDS
 
@@ -31,6 +32,51 @@ def _ids(event: Event, *keys: str) -> tuple | None:
     test recorded by hand without the object's representation: nothing to follow from it)."""
     values = tuple(event.data.get(key) for key in keys)
     return None if any(value is None for value in values) else values
+
+
+def _before(event: Event, key: str):
+    """The payload's value of `key` before the change (the value after it when it did not change)."""
+    changes = _changes(event)
+    return changes[key][0] if key in changes else event.data.get(key)
+
+
+# --- score marks --------------------------------------------------------------------------------------
+
+
+@consumes("incident.created")
+def incidents_created_marks(batch: list[Event]) -> None:
+    """The vendors whose data reaches the incident's vendor; a bulk insert marks them all at once."""
+    bulk = [event for event in batch if event.cause is not None]
+    if bulk:
+        dirty.mark(
+            vendors=graph_queries.vendors_upstream({e.data["vendor"] for e in bulk}),
+            cause=bulk[0].cause.format(n=len(bulk)),
+        )
+    for event in batch:
+        if event.cause is None:
+            dirty.mark_incident(vendor_id=event.data["vendor"], cause=f"incident {event.object_id} created")
+
+
+@consumes("incident.updated")
+def incidents_updated_marks(batch: list[Event]) -> None:
+    """A change of a score input marks around the vendor before and after the change."""
+    for event in batch:
+        if not _changes(event).keys() & services.SCORE_FIELDS:
+            continue
+        cause = f"incident {event.object_id} updated"
+        old_vendor, new_vendor = _before(event, "vendor"), event.data["vendor"]
+        dirty.mark_incident(vendor_id=old_vendor, cause=cause)
+        if new_vendor != old_vendor:
+            dirty.mark_incident(vendor_id=new_vendor, cause=cause)
+
+
+@consumes("incident.deleted")
+def incidents_deleted_marks(batch: list[Event]) -> None:
+    for event in batch:
+        dirty.mark_incident(vendor_id=event.data["vendor"], cause=f"incident {event.object_id} deleted")
+
+
+# --- notification upkeep and timelines ----------------------------------------------------------------
 
 
 def _sync(incident_ids) -> None:

@@ -1,4 +1,5 @@
-"""Writes for assessments: create, edit, delete, answer, and complete (score, rate, lock, mark dirty)."""
+"""Writes for assessments: create, edit, delete, answer, and complete (score, rate, lock); the score
+marks follow the events (`assessments.consumers`)."""
 
 from datetime import date, datetime
 
@@ -14,7 +15,6 @@ from vendorrisk.core.dates import add_months
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update
-from vendors import dirty
 from vendors.models import Engagement
 from vendors.rules import highest_criticality
 
@@ -43,10 +43,7 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
     elif data.get("status") == AssessmentStatus.COMPLETED:
         raise ApplicationError("Use the complete action to complete an assessment.")
     check_assignee(field="assessor", user=data.get("assessor"), previous_id=instance.assessor_id)
-    old_vendor = instance.vendor_id
     assessment, changed = model_update(instance, actor=actor, data=data)
-    if "vendor" in changed and assessment.status == AssessmentStatus.COMPLETED:
-        dirty.mark_vendor(vendor_id=old_vendor, cause=f"assessment {assessment.id} updated")
     if changed:
         events.record_many(
             assessment_events("updated", [assessment], [changes_of(changed, assessment)]), actor=actor
@@ -56,8 +53,6 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
 
 @transaction.atomic
 def assessment_delete(*, actor, instance: Assessment) -> None:
-    was_completed = instance.status == AssessmentStatus.COMPLETED
-    vendor_id, pk = instance.vendor_id, instance.pk
     deleted = assessment_events("deleted", [instance])
     model_delete(
         instance,
@@ -67,8 +62,6 @@ def assessment_delete(*, actor, instance: Assessment) -> None:
             "evidence": blocker(instance.evidence.all(), actor=actor),
         },
     )
-    if was_completed:
-        dirty.mark_vendor(vendor_id=vendor_id, cause=f"assessment {pk} deleted")
     events.record_many(deleted, actor=actor)
 
 
@@ -149,6 +142,5 @@ def assessment_complete(
     with acting_as(actor):
         assessment.full_clean()
         assessment.save()
-    dirty.mark_vendor(vendor_id=assessment.vendor_id, cause=f"assessment {assessment.id} completed")
     events.record_many(assessment_events("completed", [assessment]), actor=actor)
     return assessment

@@ -139,8 +139,12 @@ def record(
     return record_many([event], actor=actor, at=at)[0]
 
 
-def record_many(events: Sequence[NewEvent], *, actor, at=None) -> list[Event]:
-    """Append `events` to the outbox in the caller's transaction and run their consumers there."""
+def record_many(events: Sequence[NewEvent], *, actor, at=None, cause: str | None = None) -> list[Event]:
+    """Append `events` to the outbox in the caller's transaction and run their consumers there, each
+    consumer once with every matching row of the batch.
+
+    `cause` (not stored) is how a bulk write describes itself, e.g. "{n} engagements imported"; the
+    consumers read it as `event.cause` (the score marks' cause; None: they name the single change)."""
     if not events:
         return []
     if not connection.in_atomic_block:
@@ -164,6 +168,8 @@ def record_many(events: Sequence[NewEvent], *, actor, at=None) -> list[Event]:
         for new in events
     ]
     Event.objects.bulk_create(rows)
+    for row in rows:
+        row.cause = cause
     EventLab.objects.bulk_create([EventLab(event_id=row.pk, lab_id=lab) for row in rows for lab in row.labs])
     for patterns, consumer in list(_consumers):
         matching = [row for row in rows if type_matches(row.type, patterns)]
