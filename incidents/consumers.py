@@ -13,14 +13,25 @@ from collections import defaultdict
 from vendorrisk.core.events import consumes
 from vendorrisk.models import Event
 from vendors import dirty, graph_queries
+from vendors.choices import EngagementStatus
 from vendors.models import Engagement, Lab
-from vendors.services import SCORE_FIELDS as ENGAGEMENT_SCORE_FIELDS
 
 from . import notifications, services
 from .models import Incident
 
-# What decides whether (and how) an engagement was exposed to an incident.
-EXPOSURE_FIELDS = ENGAGEMENT_SCORE_FIELDS | {"start_date", "data_categories"}
+# The fields of an engagement a notification depends on (`notifications.wanted_notifications`): whether it
+# was exposing on the incident's day (`exposing_on`: start date, disposal, proposed or not), whose data
+# reaches the breached vendor (lab, vendor) and whether it held personal data (GDPR, HIPAA). Its
+# criticality, sensitivity, value, end date or notes move scores or nothing, never a clock.
+EXPOSURE_FIELDS = {"lab", "vendor", "start_date", "data_disposed_on", "data_categories"}
+
+
+def _moves_notifications(event: Event) -> bool:
+    """Whether an `engagement.updated` can change a notification: an exposure field changed, or its status
+    moved to or from `proposed` (active, suspended and ended engagements are all exposing on a day)."""
+    changes = _changes(event)
+    status = changes.get("status") or ()
+    return bool(changes.keys() & EXPOSURE_FIELDS) or EngagementStatus.PROPOSED in status
 
 
 def _changes(event: Event) -> dict:
@@ -91,12 +102,14 @@ def engagements_exposure(batch: list[Event]) -> None:
     for event in batch:
         changes = _changes(event)
         ids = _ids(event, "lab", "vendor")
-        if ids is None or event.type == "engagement.updated" and not changes.keys() & EXPOSURE_FIELDS:
+        if ids is None or event.type == "engagement.updated" and not _moves_notifications(event):
             continue
         lab_id, vendor_id = ids
         reach[lab_id].add(vendor_id)
         if "lab" in changes or "vendor" in changes:  # before the move too
             reach[changes.get("lab", [lab_id])[0]].add(changes.get("vendor", [vendor_id])[0])
+    if not reach:
+        return
     regimes = dict(Lab.objects.filter(pk__in=reach).values_list("pk", "regimes"))
     incident_ids: set[int] = set()
     for lab_id, vendor_ids in sorted(reach.items()):
