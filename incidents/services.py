@@ -15,7 +15,7 @@ from vendorrisk.core.services import blocker, model_bulk_create, model_create, m
 from vendors import services as vendor_services
 
 from .choices import DONE_STATUSES, OPEN_STATUSES, Decision, IncidentStatus, status_move_allowed
-from .events import incident_events, lab_response_data, notification_events
+from .events import incident_events, incident_update_event, lab_response_data, notification_events
 from .impact import exposed_lab_ids
 from .models import Incident, IncidentUpdate, LabResponse, Notification
 
@@ -147,9 +147,14 @@ def incident_update_create(
 ) -> IncidentUpdate:
     """A timeline entry; `at` (default now) is when it happened, for history loaded later."""
     with acting_as(actor):
-        return IncidentUpdate.objects.create(
-            incident=incident, author=actor, body=body, created_at=at or timezone.now()
+        update = IncidentUpdate.objects.create(
+            incident=incident,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+            body=body,
+            created_at=at or timezone.now(),
         )
+    events.record_many([incident_update_event(update)], actor=actor)
+    return update
 
 
 def _check_response(incident: Incident, data: dict, *, instance: LabResponse | None = None) -> None:

@@ -19,7 +19,7 @@ from vendors.models import Engagement
 from vendors.rules import highest_criticality
 
 from ..choices import AssessmentStatus
-from ..events import assessment_events
+from ..events import answers_recorded_event, assessment_events
 from ..models import Answer, Assessment
 from ..questionnaire import applicable_questions, assessment_score, rating_for
 
@@ -92,23 +92,29 @@ def answers_put(*, actor, assessment: Assessment, answers: list[dict]) -> list[A
             )
     if errors:
         raise ValidationError({"answers": [f"item {k}: {v}" for k, v in errors.items()]})
-    existing = {a.question_id: a for a in assessment.answers.all()}
+    existing = {a.question_id: a for a in assessment.answers.select_related("question")}
+    saved: list[Answer] = []
     with acting_as(actor):
         for item in answers:
             answer = existing.get(item["question"])
             if answer is None:
-                Answer.objects.create(
+                answer = Answer.objects.create(
                     assessment=assessment,
-                    question_id=item["question"],
+                    question=questions[item["question"]],
                     response=item["response"],
                     comment=item.get("comment", ""),
                 )
             elif (answer.response, answer.comment) != (item["response"], item.get("comment", "")):
                 answer.response, answer.comment = item["response"], item.get("comment", "")
                 answer.save()
+            else:
+                continue
+            saved.append(answer)
         if assessment.status == AssessmentStatus.DRAFT and answers:
             assessment.status = AssessmentStatus.IN_PROGRESS
             assessment.save()
+    if saved:  # one event for the save, however many answers it wrote
+        events.record_many([answers_recorded_event(assessment, saved)], actor=actor)
     return list(assessment.answers.select_related("question").order_by("question__position", "question_id"))
 
 
