@@ -21,14 +21,15 @@ def _cause(event: Event) -> str:
 @consumes("assessment.completed")
 def assessments_completed(batch: list[Event]) -> None:
     for event in batch:
-        dirty.mark_vendor(vendor_id=event.data["vendor"], cause=_cause(event))
+        if event.data.get("vendor") is not None:
+            dirty.mark_vendor(vendor_id=event.data["vendor"], cause=_cause(event))
 
 
 @consumes("assessment.updated", "assessment.deleted")
 def completed_assessments_changed(batch: list[Event]) -> None:
     """A completed assessment deleted, or moved to another vendor: both vendors' ratings change."""
     for event in batch:
-        if event.data.get("status") != AssessmentStatus.COMPLETED:
+        if event.data.get("status") != AssessmentStatus.COMPLETED or event.data.get("vendor") is None:
             continue
         if event.type == "assessment.deleted":
             dirty.mark_vendor(vendor_id=event.data["vendor"], cause=_cause(event))

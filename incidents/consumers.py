@@ -57,6 +57,7 @@ def _before(event: Event, key: str):
 @consumes("incident.created")
 def incidents_created_marks(batch: list[Event]) -> None:
     """The vendors whose data reaches the incident's vendor; a bulk insert marks them all at once."""
+    batch = [event for event in batch if _ids(event, "vendor")]
     bulk = [event for event in batch if event.cause is not None]
     if bulk:
         dirty.mark(
@@ -72,7 +73,7 @@ def incidents_created_marks(batch: list[Event]) -> None:
 def incidents_updated_marks(batch: list[Event]) -> None:
     """A change of a score input marks around the vendor before and after the change."""
     for event in batch:
-        if not _changes(event).keys() & services.SCORE_FIELDS:
+        if not _ids(event, "vendor") or not _changes(event).keys() & services.SCORE_FIELDS:
             continue
         cause = f"incident {event.object_id} updated"
         old_vendor, new_vendor = _before(event, "vendor"), event.data["vendor"]
@@ -84,7 +85,8 @@ def incidents_updated_marks(batch: list[Event]) -> None:
 @consumes("incident.deleted")
 def incidents_deleted_marks(batch: list[Event]) -> None:
     for event in batch:
-        dirty.mark_incident(vendor_id=event.data["vendor"], cause=f"incident {event.object_id} deleted")
+        if _ids(event, "vendor"):
+            dirty.mark_incident(vendor_id=event.data["vendor"], cause=f"incident {event.object_id} deleted")
 
 
 # --- notification upkeep and timelines ----------------------------------------------------------------

@@ -32,6 +32,12 @@ def _before(event: Event, key: str):
     return changes[key][0] if key in changes else event.data.get(key)
 
 
+def _complete(batch: list[Event], *keys: str) -> list[Event]:
+    """The events whose payload names `keys` (one a script or a test recorded by hand without the object's
+    representation has nothing to mark from)."""
+    return [event for event in batch if all(event.data.get(key) is not None for key in keys)]
+
+
 def _single(event: Event, verb: str) -> str:
     return f"{event.object_type} {event.object_id} {verb}"
 
@@ -86,7 +92,7 @@ def vendors_deleted(batch: list[Event]) -> None:
 def engagements_created(batch: list[Event]) -> None:
     """One mark per lab (and cause) of the batch: the lab and the vendors its new engagements reach."""
     by_lab: dict[tuple[str | None, int], list[Event]] = defaultdict(list)
-    for event in batch:
+    for event in _complete(batch, "lab", "vendor"):
         by_lab[(event.cause, event.data["lab"])].append(event)
     for (cause, lab_id), group in sorted(by_lab.items(), key=lambda item: (item[0][1], item[0][0] or "")):
         if cause is None:
@@ -102,7 +108,7 @@ def engagements_created(batch: list[Event]) -> None:
 @consumes("engagement.updated")
 def engagements_updated(batch: list[Event]) -> None:
     """A change of a score input marks the engagement's (lab, vendor) before and after the change."""
-    for event in batch:
+    for event in _complete(batch, "lab", "vendor"):
         if not _changes(event).keys() & ENGAGEMENT_SCORE_FIELDS:
             continue
         cause = _single(event, "updated")
@@ -115,7 +121,7 @@ def engagements_updated(batch: list[Event]) -> None:
 
 @consumes("engagement.deleted")
 def engagements_deleted(batch: list[Event]) -> None:
-    for event in batch:
+    for event in _complete(batch, "lab", "vendor"):
         dirty.mark_engagement(
             lab_id=event.data["lab"], vendor_id=event.data["vendor"], cause=_single(event, "deleted")
         )
@@ -130,7 +136,7 @@ def dependencies_changed(batch: list[Event]) -> None:
     marked: a shortest path into A never leaves A (nor one out of B enters B), so taking the edge A → B
     away moves neither `vendors_upstream(A)` nor `vendors_downstream(B)`; and whatever an added edge C → D
     brings within reach of the old ends is within reach of C or D, which the new edge's mark covers."""
-    for event in batch:
+    for event in _complete(batch, "vendor", "depends_on"):
         kind = event.type.rsplit(".", 1)[1]
         changes = _changes(event)
         if kind == "updated" and not changes.keys() & DEPENDENCY_SCORE_FIELDS:
