@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from vendorrisk.core.bulk import insert_objects
 from vendorrisk.core.scoping import OTHER_LAB, visible_lab_ids
 from vendorrisk.models import Event, EventLab
 
@@ -174,10 +175,10 @@ def record_many(events: Sequence[NewEvent], *, actor, at=None, cause: str | None
         )
         for new in events
     ]
-    Event.objects.bulk_create(rows)
+    insert_objects(Event, rows)
+    insert_objects(EventLab, [EventLab(event_id=row.pk, lab_id=lab) for row in rows for lab in row.labs])
     for row in rows:
         row.cause = cause
-    EventLab.objects.bulk_create([EventLab(event_id=row.pk, lab_id=lab) for row in rows for lab in row.labs])
     for patterns, consumer in list(_consumers):
         matching = [row for row in rows if type_matches(row.type, patterns)]
         if matching:
