@@ -188,7 +188,7 @@ def _certificate(tmp_path, name: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def tls_server(tmp_path):
+def tls_server(tmp_path, monkeypatch):
     """`tls_server(name)`: an HTTPS server on the stand-in address with a self-signed certificate for
     `name`, trusted by the sender (its `VERIFY` bundle)."""
     if shutil.which("openssl") is None:
@@ -202,11 +202,10 @@ def tls_server(tmp_path):
         server = HTTPServer(host=STAND_IN, port=0, ssl_context=context)
         server.start()
         servers.append(server)
-        sending.VERIFY = cert
+        monkeypatch.setattr(sending, "VERIFY", cert)
         return server
 
     yield start
-    sending.VERIFY = True
     for server in servers:
         server.clear()
         if server.is_running():
