@@ -2,7 +2,9 @@
 
 This module only marks: which vendors and labs a change affects is asked of `vendors.graph_queries`.
 
-Every service that changes a score input calls one of the `mark_*` functions inside its transaction.
+A change of a score input is marked by the consumers of its event (`vendors/consumers.py`,
+`incidents/consumers.py`, `assessments/consumers.py`), which call the `mark_*` functions inside the
+writing transaction; the daily time-dependent marks come from `assessments.recompute`.
 The marks are drained by `assessments.tasks.drain_scores`, requested once after commit.
 """
 
