@@ -279,8 +279,9 @@ def _upsert(model, rows: list, key: str, fields: list[str]) -> None:
 
 
 def _compute_and_store(
-    inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict
+    inputs, vendor_ids: set[int], lab_ids: set[int], causes_v: dict, causes_l: dict, stamp=None
 ) -> int:
+    """Score on today's clock; store the rows (and their history) as computed at `stamp` (default now)."""
     now = timezone.now()
     known_vendors = {v.id for v in inputs.vendors}
     known_labs = set(inputs.labs)
@@ -292,8 +293,9 @@ def _compute_and_store(
         lab_ids=sorted(lab_ids & known_labs),
         lab_views=False,  # the labs' own views are read from the vendors' rows (see selectors)
     )
-    history = _store_vendors(result, vendor_ids, causes_v, now) if vendor_ids else 0
-    return history + (_store_labs(result, lab_ids, causes_l, now) if lab_ids else 0)
+    at = stamp or now
+    history = _store_vendors(result, vendor_ids, causes_v, at) if vendor_ids else 0
+    return history + (_store_labs(result, lab_ids, causes_l, at) if lab_ids else 0)
 
 
 def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
@@ -314,8 +316,11 @@ def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
                 )
 
 
-def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
-    """Drain one batch of dirty marks. Returns what it did (marks 0 when there was nothing to do)."""
+def drain(*, batch: int = DRAIN_BATCH, stamp=None) -> DrainResult:
+    """Drain one batch of dirty marks. Returns what it did (marks 0 when there was nothing to do).
+
+    `stamp` (the demo only): the time the rows and their history are stored as computed at, so a story
+    loaded in one go reads as having happened over weeks; the scores themselves are always today's."""
     started = time.perf_counter()
     result = DrainResult()
     with transaction.atomic():
@@ -347,20 +352,22 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
         if settings.VENDORRISK_DRAIN_DELAY_SECONDS:
             time.sleep(settings.VENDORRISK_DRAIN_DELAY_SECONDS)  # fault-injection hook for tests only
         now = timezone.now()
+        at = stamp or now
         scorers: dict = {}  # a lab's scorer, shared by its pairs and its concentration
         if pair_marks:
-            history, fallback = incremental.update_pairs(pair_marks, causes_v, now, constants(), scorers)
+            # (an engagement's pairs need no clock: `at` only stamps the stored rows)
+            history, fallback = incremental.update_pairs(pair_marks, causes_v, at, constants(), scorers)
             result.history_rows += history
             vendor_ids |= fallback
         if vendor_ids:
             inputs = load_inputs(vendor_ids, ())
-            result.history_rows += _compute_and_store(inputs, vendor_ids, set(), causes_v, causes_l)
+            result.history_rows += _compute_and_store(inputs, vendor_ids, set(), causes_v, causes_l, stamp)
         if lab_ids:
             # A lab's concentration needs only its engagements and the graph (the worker's cached copy).
             labs = incremental.lab_concentrations(lab_ids, now=now, constants=constants(), memo=scorers)
-            values_by_id = {lab_id: lab_values(out, now) for lab_id, out in labs.items()}
+            values_by_id = {lab_id: lab_values(out, at) for lab_id, out in labs.items()}
             result.history_rows += _store_rows(
-                LabConcentration, LabConcentrationHistory, "lab", values_by_id, LAB_FIELDS, causes_l, now
+                LabConcentration, LabConcentrationHistory, "lab", values_by_id, LAB_FIELDS, causes_l, at
             )
         ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()
         result.marks, result.vendors, result.labs = (
@@ -373,11 +380,11 @@ def drain(*, batch: int = DRAIN_BATCH) -> DrainResult:
     return result
 
 
-def drain_all() -> list[DrainResult]:
-    """Drain until no marks are left (the sweep)."""
+def drain_all(*, stamp=None) -> list[DrainResult]:
+    """Drain until no marks are left (the sweep). `stamp`: see `drain`."""
     results = []
     while True:
-        result = drain()
+        result = drain(stamp=stamp)
         if not result.marks:
             return results
         results.append(result)

@@ -313,7 +313,7 @@ def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def likelihood_terms(components: dict, names: dict[int, str]) -> list[str]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("labs/<int:pk>/", risk.lab_detail, name="lab-detail"),
     path("labs/<int:pk>/concentration/", risk.lab_concentration_fragment, name="lab-concentration"),
     path("engagements/<int:pk>/", risk.engagement_detail, name="engagement-detail"),
+    path("engagements/<int:pk>/score-change/", risk.engagement_score_change, name="engagement-score-change"),
     path("assessments/", assessments.assessment_list_view, name="assessment-list"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
     path("assessments/new/", assessments.assessment_create, name="assessment-create"),

@@ -1,5 +1,6 @@
-"""What must stay consistent with a write, declared once per event type (DESIGN.md section 8): the
-regulator notification upkeep and the incident timeline entries that follow other apps' changes.
+"""What must stay consistent with a write, declared once per event type (DESIGN.md section 8): the score
+marks of incident changes, the regulator notification upkeep and the incident timeline entries that
+follow other apps' changes.
 
 Each runs inside the writing transaction (`vendorrisk.core.events.consumes`), for the whole batch a
 service recorded: a bulk import starts the same clocks as the same engagements logged one by one.
@@ -11,15 +12,26 @@ from collections import defaultdict
 
 from vendorrisk.core.events import consumes
 from vendorrisk.models import Event
-from vendors import graph_queries
+from vendors import dirty, graph_queries
+from vendors.choices import EngagementStatus
 from vendors.models import Engagement, Lab
-from vendors.services import SCORE_FIELDS as ENGAGEMENT_SCORE_FIELDS
 
 from . import notifications, services
 from .models import Incident
 
-# What decides whether (and how) an engagement was exposed to an incident.
-EXPOSURE_FIELDS = ENGAGEMENT_SCORE_FIELDS | {"start_date", "data_categories"}
+# The fields of an engagement a notification depends on (`notifications.wanted_notifications`): whether it
+# was exposing on the incident's day (`exposing_on`: start date, disposal, proposed or not), whose data
+# reaches the breached vendor (lab, vendor) and whether it held personal data (GDPR, HIPAA). Its
+# criticality, sensitivity, value, end date or notes move scores or nothing, never a clock.
+EXPOSURE_FIELDS = {"lab", "vendor", "start_date", "data_disposed_on", "data_categories"}
+
+
+def _moves_notifications(event: Event) -> bool:
+    """Whether an `engagement.updated` can change a notification: an exposure field changed, or its status
+    moved to or from `proposed` (active, suspended and ended engagements are all exposing on a day)."""
+    changes = _changes(event)
+    status = changes.get("status") or ()
+    return bool(changes.keys() & EXPOSURE_FIELDS) or EngagementStatus.PROPOSED in status
 
 
 def _changes(event: Event) -> dict:
@@ -31,6 +43,53 @@ def _ids(event: Event, *keys: str) -> tuple | None:
     test recorded by hand without the object's representation: nothing to follow from it)."""
     values = tuple(event.data.get(key) for key in keys)
     return None if any(value is None for value in values) else values
+
+
+def _before(event: Event, key: str):
+    """The payload's value of `key` before the change (the value after it when it did not change)."""
+    changes = _changes(event)
+    return changes[key][0] if key in changes else event.data.get(key)
+
+
+# --- score marks --------------------------------------------------------------------------------------
+
+
+@consumes("incident.created")
+def incidents_created_marks(batch: list[Event]) -> None:
+    """The vendors whose data reaches the incident's vendor; a bulk insert marks them all at once."""
+    batch = [event for event in batch if _ids(event, "vendor")]
+    bulk = [event for event in batch if event.cause is not None]
+    if bulk:
+        dirty.mark(
+            vendors=graph_queries.vendors_upstream({e.data["vendor"] for e in bulk}),
+            cause=bulk[0].cause.format(n=len(bulk)),
+        )
+    for event in batch:
+        if event.cause is None:
+            dirty.mark_incident(vendor_id=event.data["vendor"], cause=f"incident {event.object_id} created")
+
+
+@consumes("incident.updated")
+def incidents_updated_marks(batch: list[Event]) -> None:
+    """A change of a score input marks around the vendor before and after the change."""
+    for event in batch:
+        if not _ids(event, "vendor") or not _changes(event).keys() & services.SCORE_FIELDS:
+            continue
+        cause = f"incident {event.object_id} updated"
+        old_vendor, new_vendor = _before(event, "vendor"), event.data["vendor"]
+        dirty.mark_incident(vendor_id=old_vendor, cause=cause)
+        if new_vendor != old_vendor:
+            dirty.mark_incident(vendor_id=new_vendor, cause=cause)
+
+
+@consumes("incident.deleted")
+def incidents_deleted_marks(batch: list[Event]) -> None:
+    for event in batch:
+        if _ids(event, "vendor"):
+            dirty.mark_incident(vendor_id=event.data["vendor"], cause=f"incident {event.object_id} deleted")
+
+
+# --- notification upkeep and timelines ----------------------------------------------------------------
 
 
 def _sync(incident_ids) -> None:
@@ -45,12 +104,14 @@ def engagements_exposure(batch: list[Event]) -> None:
     for event in batch:
         changes = _changes(event)
         ids = _ids(event, "lab", "vendor")
-        if ids is None or event.type == "engagement.updated" and not changes.keys() & EXPOSURE_FIELDS:
+        if ids is None or event.type == "engagement.updated" and not _moves_notifications(event):
             continue
         lab_id, vendor_id = ids
         reach[lab_id].add(vendor_id)
         if "lab" in changes or "vendor" in changes:  # before the move too
             reach[changes.get("lab", [lab_id])[0]].add(changes.get("vendor", [vendor_id])[0])
+    if not reach:
+        return
     regimes = dict(Lab.objects.filter(pk__in=reach).values_list("pk", "regimes"))
     incident_ids: set[int] = set()
     for lab_id, vendor_ids in sorted(reach.items()):

@@ -14,7 +14,7 @@ from vendorrisk.core.events import NewEvent
 from vendors.models import Lab, Vendor
 
 from .choices import Decision
-from .models import Incident, LabResponse, Notification
+from .models import Incident, IncidentUpdate, LabResponse, Notification
 
 INCIDENT_FIELDS = [
     "id",
@@ -38,6 +38,7 @@ INCIDENT_FIELDS = [
     "created_at",
     "updated_at",
 ]
+INCIDENT_UPDATE_FIELDS = ["id", "incident", "author", "created_at", "body", "status_from", "status_to"]
 LAB_RESPONSE_FIELDS = [
     "id",
     "incident",
@@ -84,6 +85,13 @@ def incident_events(kind: str, incidents: Sequence[Incident], changes: Sequence[
         NewEvent(f"incident.{kind}", "incident", i.pk, (), data, None if changes is None else changes[n])
         for n, (i, data) in enumerate(zip(incidents, datas, strict=True))
     ]
+
+
+def incident_update_event(update: IncidentUpdate) -> NewEvent:
+    """`incident.update_added`: a timeline entry, which every reader of the incident reads (it names no
+    lab), so like the incident's own events it concerns no lab in particular."""
+    data = plain(update, INCIDENT_UPDATE_FIELDS)
+    return NewEvent("incident.update_added", "incident_update", update.pk, (), data)
 
 
 def lab_response_data(response: LabResponse) -> dict:

@@ -8,6 +8,7 @@ code as the scores (`vendors.graph`), walked from the breached vendor up the rev
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from vendorrisk.core.scoping import visible_lab_ids
 from vendors.choices import DataCategory, EngagementStatus
@@ -40,18 +41,41 @@ def reference_date(incident: Incident) -> dt.date:
     return incident.reference_time.astimezone(dt.UTC).date()
 
 
-def paths_to(vendor_id: int) -> dict[int, tuple[int, ...]]:
+class ExposureWorld(Protocol):
+    """Another state of the graph and the engagements than the stored one (a what-if plan's end state,
+    `assessments.whatif`): the same exposure rule is asked of it instead of the database."""
+
+    def edges_upstream(self, vendor_id: int) -> dict[int, list[int]]:
+        """The reversed data-sharing edges (depends_on -> [vendor]) within 3 hops up of `vendor_id`."""
+
+    def engagements_at(self, vendor_ids: Iterable[int]) -> list[Engagement]:
+        """Every engagement at these vendors (with `lab` loaded and a non-null, distinct `id`)."""
+
+
+def paths_to(vendor_id: int, world: ExposureWorld | None = None) -> dict[int, tuple[int, ...]]:
     """Every vendor whose data reaches `vendor_id` within 3 hops -> its shortest path, in data-flow order."""
-    upstream = edges_near({vendor_id}, downstream=False)
+    upstream = edges_near({vendor_id}, downstream=False) if world is None else world.edges_upstream(vendor_id)
     # Searched from the breached vendor over the reversed edges, then read backwards.
     return {w: tuple(reversed(p)) for w, p in shortest_paths(vendor_id, upstream, MAX_HOPS).items()}
 
 
-def exposures(incident: Incident) -> list[Exposure]:
-    """Every exposed engagement of every lab (unscoped: callers cut it), by lab, then hops, then id."""
-    paths = paths_to(incident.vendor_id)
-    engagements = Engagement.objects.filter(vendor_id__in=paths).exposing_on(reference_date(incident))
-    rows = [Exposure(e, paths[e.vendor_id]) for e in engagements.select_related("lab", "vendor")]
+def exposures(incident: Incident, world: ExposureWorld | None = None) -> list[Exposure]:
+    """Every exposed engagement of every lab (unscoped: callers cut it), by lab, then hops, then id.
+
+    `world`: judged in that state of the graph and engagements instead of the stored one."""
+    paths = paths_to(incident.vendor_id, world)
+    day = reference_date(incident)
+    if world is None:
+        engagements = (
+            Engagement.objects.filter(vendor_id__in=paths).exposing_on(day).select_related("lab", "vendor")
+        )
+    else:
+        engagements = [
+            e
+            for e in world.engagements_at(set(paths))
+            if is_exposing(e.status, e.data_disposed_on, start_date=e.start_date, on=day)
+        ]
+    rows = [Exposure(e, paths[e.vendor_id]) for e in engagements]
     rows.sort(key=lambda x: (x.engagement.lab.name.lower(), x.engagement.lab_id, x.hops, x.engagement.id))
     return rows
 

@@ -34,7 +34,7 @@ from vendors.models import Engagement, Lab
 from .choices import OPEN_STATUSES, DataExposure
 from .choices import NotificationStage as Stage
 from .events import notification_events
-from .impact import exposures
+from .impact import ExposureWorld, exposures
 from .models import Incident, LabResponse, Notification
 
 logger = logging.getLogger(__name__)
@@ -142,13 +142,16 @@ def awareness_of(incident: Incident, aware_at: dt.datetime | None) -> dt.datetim
 
 
 def wanted_notifications(
-    incident: Incident, existing: Mapping[tuple[int, str, str], Notification]
+    incident: Incident,
+    existing: Mapping[tuple[int, str, str], Notification],
+    world: ExposureWorld | None = None,
 ) -> dict[tuple[int, str, str], dt.datetime]:
-    """(lab id, regime, stage) -> due time for every notification the incident requires now."""
+    """(lab id, regime, stage) -> due time for every notification the incident requires now (`world`:
+    with the exposure judged in that state of the graph and engagements, as a what-if plan would leave it)."""
     if incident.data_exposure == DataExposure.NONE:
         return {}
     by_lab: dict[int, list] = defaultdict(list)
-    for exposure in exposures(incident):
+    for exposure in exposures(incident, world):
         by_lab[exposure.engagement.lab_id].append(exposure)
     if not by_lab:
         return {}
@@ -228,6 +231,17 @@ def sync_notifications(incident: Incident) -> None:
     )
 
 
+def incidents_worth_resync(vendor_ids: Iterable[int]):
+    """The incidents at these vendors that a change of exposure re-checks: data exposed (or suspected),
+    and open or of the last year. The one rule of the real resyncs and of a what-if plan's clocks."""
+    recent = timezone.now() - RECENT
+    return (
+        Incident.objects.filter(vendor_id__in=vendor_ids)
+        .exclude(data_exposure=DataExposure.NONE)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=recent) | Q(discovered_at__gte=recent))
+    )
+
+
 def incidents_to_resync(
     *, lab_id: int, vendor_ids: Iterable[int], has_regimes: bool | None = None
 ) -> list[Incident]:
@@ -235,15 +249,10 @@ def incidents_to_resync(
     recent, with data exposed), and those that already owe it a notification (to retire rows). A lab under
     no regime owes nothing new, so only the rows it still owes are re-checked (`has_regimes`: known by the
     caller, else read)."""
-    recent = timezone.now() - RECENT
     if has_regimes is None:
         has_regimes = bool(Lab.objects.filter(pk=lab_id).values_list("regimes", flat=True).first())
     reach = vendors_downstream(vendor_ids) if vendor_ids and has_regimes else set()
-    reached = (
-        Incident.objects.filter(vendor_id__in=reach)
-        .exclude(data_exposure=DataExposure.NONE)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=recent) | Q(discovered_at__gte=recent))
-    )
+    reached = incidents_worth_resync(reach)
     owing = Incident.objects.filter(notifications__lab_id=lab_id, notifications__required=True)
     ids = set(reached.values_list("id", flat=True)) | set(owing.values_list("id", flat=True))
     return list(Incident.objects.filter(id__in=ids).order_by("id"))
@@ -356,13 +365,7 @@ def warn_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
 def sync_for_dependency(vendor_id: int, depends_on_id: int) -> None:
     """A data-sharing edge A → B changed (vendors.services.DEPENDENCY_CHANGE_HOOKS): labs upstream of A
     may now reach incidents at B and beyond, or no longer."""
-    recent = timezone.now() - RECENT
     reach = vendors_downstream({depends_on_id}) | {vendor_id}
-    incidents = (
-        Incident.objects.filter(vendor_id__in=reach)
-        .exclude(data_exposure=DataExposure.NONE)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=recent) | Q(discovered_at__gte=recent))
-        .order_by("id")
-    )
+    incidents = incidents_worth_resync(reach).order_by("id")
     for incident in incidents:
         sync_notifications(incident)

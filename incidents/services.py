@@ -1,5 +1,5 @@
 """Writes for incidents: lifecycle with its timeline, lab responses, notifications, each recording its
-events; the notification upkeep follows them as consumers (`incidents/consumers.py`)."""
+events; the score marks and the notification upkeep follow them as consumers (`incidents/consumers.py`)."""
 
 from datetime import datetime
 
@@ -12,17 +12,17 @@ from vendorrisk.core.audit import acting_as
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
-from vendors import dirty, graph_queries
 from vendors import services as vendor_services
 
 from .choices import DONE_STATUSES, OPEN_STATUSES, Decision, IncidentStatus, status_move_allowed
-from .events import incident_events, lab_response_data, notification_events
+from .events import incident_events, incident_update_event, lab_response_data, notification_events
 from .impact import exposed_lab_ids
 from .models import Incident, IncidentUpdate, LabResponse, Notification
 
 CLOCK_SKEW = timezone.timedelta(minutes=5)
 NOT_EXPOSED = "This lab is not exposed to this incident."
 
+# An incident's score inputs: a change of one marks scores dirty (`incidents.consumers`).
 SCORE_FIELDS = {"vendor", "severity", "status", "resolved_at"}
 
 
@@ -76,7 +76,6 @@ def incident_create(*, actor, note: str = "", at: datetime | None = None, **data
         status_to=incident.status,
         created_at=at or timezone.now(),
     )
-    dirty.mark_incident(vendor_id=incident.vendor_id, cause=f"incident {incident.id} created")
     events.record_many(incident_events("created", [incident]), actor=actor)
     return incident
 
@@ -84,7 +83,8 @@ def incident_create(*, actor, note: str = "", at: datetime | None = None, **data
 @transaction.atomic
 def incident_bulk_insert(*, actor, incidents: list[Incident], notes: list[str], cause: str) -> list[Incident]:
     """Insert validated, unsaved incidents in bulk (importers): each with the timeline entry, audit entries
-    and `incident.created` event `incident_create` writes; one score mark (`cause` may name `{n}`)."""
+    and `incident.created` event `incident_create` writes, in one batch: one score mark (`cause` may name
+    `{n}`)."""
     created = model_bulk_create(Incident, incidents, actor=actor)
     model_bulk_create(
         IncidentUpdate,
@@ -94,12 +94,7 @@ def incident_bulk_insert(*, actor, incidents: list[Incident], notes: list[str], 
         ],
         actor=actor,
     )
-    if created:
-        dirty.mark(
-            vendors=graph_queries.vendors_upstream({i.vendor_id for i in created}),
-            cause=cause.format(n=len(created)),
-        )
-    events.record_many(incident_events("created", created), actor=actor)
+    events.record_many(incident_events("created", created), actor=actor, cause=cause)
     return created
 
 
@@ -109,7 +104,7 @@ def incident_update(
 ) -> Incident:
     """`at` (default now): when a status change's timeline entry happened, for history loaded later."""
     instance = Incident.objects.select_for_update().get(pk=instance.pk)
-    old_status, old_vendor = instance.status, instance.vendor_id
+    old_status = instance.status
     new_status = data.get("status", old_status)
     if new_status in DONE_STATUSES and "resolved_at" in data and data["resolved_at"] is None:
         del data["resolved_at"]  # a resolved or closed incident always has a resolution time
@@ -119,11 +114,6 @@ def incident_update(
     incident, changed = model_update(instance, actor=actor, data=data)
     with acting_as(actor):
         _timeline_for_status(incident, actor=actor, old_status=old_status, body=note, at=at)
-    if changed.keys() & SCORE_FIELDS or incident.status != old_status:
-        cause = f"incident {incident.id} updated"
-        dirty.mark_incident(vendor_id=old_vendor, cause=cause)
-        if incident.vendor_id != old_vendor:
-            dirty.mark_incident(vendor_id=incident.vendor_id, cause=cause)
     if changed:
         new_events = incident_events("updated", [incident], [changes_of(changed, incident)])
         if incident.status != old_status:
@@ -136,7 +126,6 @@ def incident_update(
 
 @transaction.atomic
 def incident_delete(*, actor, instance: Incident) -> None:
-    pk, vendor_id = instance.pk, instance.vendor_id
     deleted = incident_events("deleted", [instance])
     model_delete(
         instance,
@@ -149,7 +138,6 @@ def incident_delete(*, actor, instance: Incident) -> None:
         },
         advice="Close the incident instead.",
     )
-    dirty.mark_incident(vendor_id=vendor_id, cause=f"incident {pk} deleted")
     events.record_many(deleted, actor=actor)
 
 
@@ -159,9 +147,14 @@ def incident_update_create(
 ) -> IncidentUpdate:
     """A timeline entry; `at` (default now) is when it happened, for history loaded later."""
     with acting_as(actor):
-        return IncidentUpdate.objects.create(
-            incident=incident, author=actor, body=body, created_at=at or timezone.now()
+        update = IncidentUpdate.objects.create(
+            incident=incident,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+            body=body,
+            created_at=at or timezone.now(),
         )
+    events.record_many([incident_update_event(update)], actor=actor)
+    return update
 
 
 def _check_response(incident: Incident, data: dict, *, instance: LabResponse | None = None) -> None:
@@ -280,6 +273,6 @@ def vendor_work_changed(*, actor, vendor_id: int, verb: str, count: int, reason:
     Every reader of an incident sees its timeline, so the entry names no lab.
     """
     who = actor.get_username() if getattr(actor, "is_authenticated", False) else "the system"
-    body = f"Work {verb} on {count} engagement{'' if count == 1 else 's'} by {who}: {reason}"
+    body = f"Work {verb} on {count:,} engagement{'' if count == 1 else 's'} by {who}: {reason}"
     for incident in Incident.objects.filter(vendor_id=vendor_id, status__in=OPEN_STATUSES).order_by("id"):
         incident_update_create(actor=actor, incident=incident, body=body)

@@ -13,6 +13,7 @@ from django.db.models import Max
 from assessments.choices import AssessmentStatus
 from assessments.models import Assessment
 from vendorrisk.core.scoping import scope
+from vendors.choices import IdentifierType, Substitutability
 from vendors.models import Engagement, Function, Lab, Vendor, VendorDependency
 
 from . import templates as t
@@ -60,6 +61,18 @@ def _m(mapping: dict, value) -> str:
     return mapping.get(value, value) if value else ""
 
 
+def hard_to_substitute(engagement) -> bool:
+    """Substitutability "none" or "difficult": the B_07.01 reason (c0060) is then expected."""
+    return engagement.substitutability in (Substitutability.NONE, Substitutability.DIFFICULT)
+
+
+def _reason(engagement) -> str:
+    """B_07.01 c0060: reported only for a vendor that is not or hardly substitutable."""
+    if not hard_to_substitute(engagement):
+        return ""
+    return _m(t.NON_SUBSTITUTABLE_REASON, engagement.non_substitutable_reason)
+
+
 def _n(value) -> str:
     return "" if value is None else str(value)
 
@@ -90,6 +103,22 @@ def supply_chain(start: int, edges: dict[int, list[int]]) -> list[tuple[int, int
     return out
 
 
+def group_leis(lab_id: int, labs: list[tuple[int, int | None, str]]) -> set[str]:
+    """The LEIs of every lab in `lab_id`'s group (the labs sharing its root `parent`), from (id, parent, lei)
+    of all labs. A vendor holding one of them is an ICT intra-group service provider (B_03.03)."""
+    parent_of = {pk: parent for pk, parent, _ in labs}
+
+    def root(pk: int) -> int:
+        seen = set()
+        while parent_of.get(pk) is not None and pk not in seen:
+            seen.add(pk)
+            pk = parent_of[pk]
+        return pk
+
+    mine = root(lab_id)
+    return {lei.upper() for pk, _, lei in labs if lei and root(pk) == mine}
+
+
 def build(lab: Lab, user, reference_date: date) -> Register:
     labs, consolidated = register_labs(lab, user)
     lab_ids = [x.id for x in labs]
@@ -117,6 +146,8 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         .annotate(last=Max("completed_at"))
         .values_list("vendor_id", "last")
     )
+    # Only matched against vendors' LEIs: no other lab's name or id reaches the register.
+    intra_group = group_leis(lab.id, list(Lab.objects.values_list("id", "parent_id", "lei")))
     register = Register(lab=lab, labs=labs, consolidated=consolidated, reference_date=reference_date)
     register.engagements = engagements
     tables = {tpl.id: [] for tpl in t.TEMPLATES}
@@ -124,7 +155,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
 
     def code(vendor_id: int) -> tuple[str, str]:
         v = vendors[vendor_id]
-        return v.identifier, t.identifier_type_code(v.identifier_type, v.country)
+        return v.identifier, t.identifier_type_code(v.identifier_type)
 
     def root(vendor_id: int) -> int:
         seen = set()
@@ -186,6 +217,12 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         tables["B_03.02"].append(
             Row({"c0010": ref, "c0020": provider, "c0030": provider_type}, "engagement", e.id)
         )
+        vendor = vendors[e.vendor_id]
+        if vendor.identifier_type == IdentifierType.LEI and vendor.identifier.upper() in intra_group:
+            # The provider is an entity of the lab's own group: it signs as an intra-group provider.
+            tables["B_03.03"].append(
+                Row({"c0010": ref, "c0020": provider, "c0031": "true"}, "engagement", e.id)
+            )
         tables["B_04.01"].append(Row(
             {"c0010": ref, "c0020": e.lab.lei, "c0030": t.NATURE_NOT_BRANCH, "c0040": ""}, "engagement", e.id
         ))  # fmt: skip
@@ -207,7 +244,7 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         alternatives = [code(v)[0] or vendors[v].name for v in e.alternative_providers or [] if v in vendors]
         tables["B_07.01"].append(Row({
             "c0010": ref, "c0020": provider, "c0030": provider_type, "c0040": service,
-            "c0050": _m(t.SUBSTITUTABILITY, e.substitutability), "c0060": "",
+            "c0050": _m(t.SUBSTITUTABILITY, e.substitutability), "c0060": _reason(e),
             "c0070": _d(audit.date() if audit else None), "c0080": "" if e.exit_plan is None else (t.YES if e.exit_plan else t.NO),
             "c0090": _m(t.REINTEGRATION, e.reintegration), "c0100": _m(t.IMPACT, e.discontinuation_impact),
             "c0110": t.YES if alternatives else t.NOT_ASSESSED, "c0120": "; ".join(alternatives),
@@ -218,14 +255,14 @@ def build(lab: Lab, user, reference_date: date) -> Register:
         provider, provider_type = code(vendor_id)
         own = direct.get(vendor_id, [])
         amounts = [e for e in own if e.annual_value is not None]
-        parent = root(vendor_id)
-        parent_code, parent_type = code(parent) if parent != vendor_id else ("", "")
+        # A provider that is its own ultimate parent reports its own code as the parent's (c0110 is mandatory).
+        parent_code, parent_type = code(root(vendor_id))
         tables["B_05.01"].append(Row({
-            "c0010": provider, "c0020": provider_type, "c0030": v.legal_name or v.name,
-            "c0040": _m(t.PERSON_TYPE, v.person_type), "c0050": _country(v.country),
-            "c0060": _currency(amounts[0].currency) if amounts else "",
-            "c0070": _n(sum(e.annual_value for e in amounts)) if amounts else "",
-            "c0080": parent_code, "c0090": parent_type,
+            "c0010": provider, "c0020": provider_type, "c0030": "", "c0040": "", "c0050": v.legal_name or v.name,
+            "c0060": "", "c0070": _m(t.PERSON_TYPE, v.person_type), "c0080": _country(v.country),
+            "c0090": _currency(amounts[0].currency) if amounts else "",
+            "c0100": _n(sum(e.annual_value for e in amounts)) if amounts else "",
+            "c0110": parent_code, "c0120": parent_type,
         }, "vendor", vendor_id))  # fmt: skip
     lei_of = {x.id: x.lei for x in labs}
     for f in functions:
@@ -236,10 +273,14 @@ def build(lab: Lab, user, reference_date: date) -> Register:
             "c0100": _m(t.IMPACT, f.discontinuation_impact),
         }, "function", f.id))  # fmt: skip
     if tables["B_02.02"]:
-        for ours, member in (("public or internal", "eba_ZZ:x791"), ("confidential", "eba_ZZ:x792"),
-                             ("restricted", "eba_ZZ:x793")):  # fmt: skip
-            tables["B_99.01"].append(Row({
-                "c0010": "B_02.02.0170", "c0020": member,
-                "c0030": f"The lab classifies the data the provider holds as {ours}.",
-            }, "lab", lab.id))  # fmt: skip
+        # One row: what the lab means by the data-sensitiveness options it reports (B_02.02.0170), as its
+        # own data-sensitivity classes map onto them (closed_lists.SENSITIVENESS).
+        definitions = {tpl_column.code: "" for tpl_column in t.BY_ID["B_99.01"].columns}
+        for code, ours in (
+            ("c0040", "public or internal"),
+            ("c0050", "confidential"),
+            ("c0060", "restricted"),
+        ):
+            definitions[code] = f"The lab classifies the data the provider holds as {ours}."
+        tables["B_99.01"].append(Row(definitions, "lab", lab.id))
     return register

@@ -8,6 +8,7 @@ from vendors.choices import (
     DiscontinuationImpact,
     DoraEntityType,
     IdentifierType,
+    NonSubstitutableReason,
     PersonType,
     Reintegration,
     RelianceLevel,
@@ -92,22 +93,33 @@ SUBSTITUTABILITY = {
     Substitutability.MODERATE: "eba_ZZ:x961",
     Substitutability.EASY: "eba_ZZ:x962",
 }
-NON_SUBSTITUTABLE_REASON = ("eba_ZZ:x963", "eba_ZZ:x964", "eba_ZZ:x965")
+NON_SUBSTITUTABLE_REASON = {
+    NonSubstitutableReason.NO_ALTERNATIVES: "eba_ZZ:x963",
+    NonSubstitutableReason.MIGRATION: "eba_ZZ:x964",
+    NonSubstitutableReason.BOTH: "eba_ZZ:x965",
+}
 REINTEGRATION = {
     Reintegration.EASY: "eba_ZZ:x798",
     Reintegration.DIFFICULT: "eba_ZZ:x966",
     Reintegration.HIGHLY_COMPLEX: "eba_ZZ:x967",
 }
-IDENTIFIER_TYPE = {IdentifierType.LEI: "eba_qCO:qx2000", IdentifierType.EUID: "eba_qCO:qx2001"}
+# The EBA list of code types (LISTIDTYPE): qx2000 LEI, qx2001 national code, qx2002 EUID, qx2003 CRN,
+# qx2004 VAT, qx2005 passport number. Our "other" identifier is reported as a national code.
+IDENTIFIER_TYPE = {
+    IdentifierType.LEI: "eba_qCO:qx2000",
+    IdentifierType.OTHER: "eba_qCO:qx2001",
+    IdentifierType.EUID: "eba_qCO:qx2002",
+    IdentifierType.CRN: "eba_qCO:qx2003",
+    IdentifierType.VAT: "eba_qCO:qx2004",
+}
+# B_01.01 lists financial entities only; B_01.02 adds the two non-financial types (x317 ICT intra-group
+# service provider, x318 other).
+NON_FINANCIAL_ENTITY_TYPES = ("eba_CT:x317", "eba_CT:x318")
 
 
-def identifier_type_code(identifier_type: str, country: str) -> str:
-    """LEI and EUID have members of their own; other codes are written `<country>_<TYPE>` (e.g. DE_VAT)."""
-    if identifier_type in IDENTIFIER_TYPE:
-        return IDENTIFIER_TYPE[identifier_type]
-    if not identifier_type:
-        return ""
-    return f"{country or 'XX'}_{identifier_type.upper()}"
+def identifier_type_code(identifier_type: str) -> str:
+    """The EBA member of a code type ("" when the vendor has no identifier)."""
+    return IDENTIFIER_TYPE.get(identifier_type, identifier_type)
 
 
 def members(mapping: dict) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from vendors.choices import LICENSED_ACTIVITIES
 from vendors.validators import COUNTRY_CODES, CURRENCY_CODES
 
 from . import templates as t
-from .build import Register
+from .build import Register, hard_to_substitute
 
 BLOCKING, ERROR, WARNING = "blocking", "error", "warning"
 UI = {"lab": "ui:lab-detail", "engagement": "ui:engagement-edit", "vendor": "ui:vendor-detail"}
@@ -56,6 +56,10 @@ class Linter:
     def __init__(self, register: Register):
         self.register = register
         self.findings: list[Finding] = []
+        # Engagements whose reason is not reported because their vendor is substitutable.
+        self._reason_dropped = {
+            e.id for e in register.engagements if e.non_substitutable_reason and not hard_to_substitute(e)
+        }
 
     def add(
         self, severity, rule, template, row_no, column, message, row=None, object_type=None, object_id=None
@@ -147,8 +151,16 @@ class Linter:
             and values.get("c0050") in t.members(t.SUBSTITUTABILITY)[:2]
             and not values.get("c0060")
         ):
-            self.add(WARNING, "mandatory", template.id, number, "c0060",
-                     "Hard to substitute: the reason is expected (not recorded in this register).", row)  # fmt: skip
+            self.add(ERROR, "mandatory", template.id, number, "c0060",
+                     "Not or hardly substitutable: give the reason (non_substitutable_reason).", row)  # fmt: skip
+        if (
+            template.id == "B_07.01"
+            and row.object_type == "engagement"
+            and row.object_id in self._reason_dropped
+        ):
+            self.add(WARNING, "closed_list", template.id, number, "c0060",
+                     "A reason for a vendor that is substitutable is not reported; clear it or change "
+                     "the substitutability.", row)  # fmt: skip
 
     @staticmethod
     def _check(column, value: str) -> str | None:

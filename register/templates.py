@@ -2,7 +2,9 @@
 column codes, keys, cross-template keys and the closed-list codes our values are reported as.
 
 Source: Implementing Regulation (EU) 2024/2956 annexes and the EBA DORA taxonomy 4.0 (xBRL-CSV, column
-codes `c0010`…, closed-list members `eba_XX:xNNN`). Everything the export writes and the linter checks
+codes `c0010`…, closed-list members `eba_XX:xNNN`). Column codes, keys and members were checked against a
+public reconciliation of the EBA annotated table layout (DORA 4.0), sample package and list of possible
+values (3 March 2025); the mandatory flags follow the ITS and are not confirmed. Everything the export writes and the linter checks
 reads these definitions; nothing else spells a column code.
 """
 
@@ -18,6 +20,7 @@ from .closed_lists import (  # noqa: F401  (re-exported: templates.X is the one 
     IMPACT,
     NATURE_NOT_BRANCH,
     NO,
+    NON_FINANCIAL_ENTITY_TYPES,
     NON_SUBSTITUTABLE_REASON,
     NOT_APPLICABLE_COUNTRY,
     NOT_ASSESSED,
@@ -74,6 +77,12 @@ BINARY = (YES, NO)
 TRI = (YES, NO, NOT_ASSESSED)
 PROVIDER_TYPE = C("", "Type of code to identify the ICT third-party service provider")
 
+
+def code_type(code: str, label: str = PROVIDER_TYPE.label, *, mandatory: bool = True) -> Column:
+    """A "type of code" column: a member of the EBA list of code types (LEI, EUID, CRN, VAT, …)."""
+    return C(code, label, CLOSED, mandatory, members(IDENTIFIER_TYPE))
+
+
 TEMPLATES: tuple[Template, ...] = (
     Template(
         "B_01.01",
@@ -82,7 +91,12 @@ TEMPLATES: tuple[Template, ...] = (
             C("c0010", "LEI of the entity maintaining the register", LEI),
             C("c0020", "Name of the entity"),
             C("c0030", "Country of the entity", COUNTRY),
-            C("c0040", "Type of entity", CLOSED, closed=members(ENTITY_TYPE)),
+            C(
+                "c0040",
+                "Type of entity",
+                CLOSED,
+                closed=tuple(m for m in members(ENTITY_TYPE) if m not in NON_FINANCIAL_ENTITY_TYPES),
+            ),
             C("c0050", "Competent authority"),
             C("c0060", "Date of the reporting", DATE),
         ),
@@ -107,6 +121,7 @@ TEMPLATES: tuple[Template, ...] = (
         key=("c0010",),
     ),
     Template(
+        # Branches are not modelled (a lab has no branches): header only.
         "B_01.03",
         "List of branches",
         (
@@ -138,7 +153,7 @@ TEMPLATES: tuple[Template, ...] = (
             C("c0010", "Contractual arrangement reference number"),
             C("c0020", "LEI of the entity making use of the ICT service(s)", LEI),
             C("c0030", "Identification code of the ICT third-party service provider"),
-            C("c0040", PROVIDER_TYPE.label),
+            code_type("c0040"),
             C("c0050", "Function identifier"),
             C("c0060", "Type of ICT services", CLOSED, closed=members(ICT_SERVICE)),
             C("c0070", "Start date of the contractual arrangement", DATE),
@@ -163,6 +178,9 @@ TEMPLATES: tuple[Template, ...] = (
         ),
     ),
     Template(
+        # An arrangement with an ICT intra-group provider (c0010) linked to that provider's own arrangement
+        # with its direct ICT third-party provider (c0020), per the annex's instructions; not an overarching
+        # ↔ subsequent link (that is B_02.01 c0030). The register holds no such link: header only.
         "B_02.03",
         "List of intra-group contractual arrangements",
         (
@@ -190,12 +208,13 @@ TEMPLATES: tuple[Template, ...] = (
         (
             C("c0010", "Contractual arrangement reference number"),
             C("c0020", "Identification code of the ICT third-party service provider"),
-            C("c0030", PROVIDER_TYPE.label),
+            code_type("c0030"),
         ),
         key=("c0010", "c0020"),
         references=(("c0010", "B_02.01", "c0010"), ("c0020", "B_05.01", "c0010")),
     ),
     Template(
+        # ICT intra-group providers: a vendor whose LEI is a lab of the same lab group (register.build).
         "B_03.03",
         "Entities signing the contractual arrangements for providing ICT services",
         (
@@ -223,21 +242,29 @@ TEMPLATES: tuple[Template, ...] = (
         "ICT third-party service providers",
         (
             C("c0010", "Identification code of the ICT third-party service provider"),
-            C("c0020", PROVIDER_TYPE.label),
-            C("c0030", "Name of the ICT third-party service provider"),
+            code_type("c0020"),
             C(
-                "c0040",
+                "c0030",
+                "Additional identification code of the ICT third-party service provider",
+                mandatory=False,
+            ),
+            code_type("c0040", "Type of additional identification code", mandatory=False),
+            C("c0050", "Legal name of the ICT third-party service provider"),
+            C("c0060", "Name of the ICT third-party service provider in Latin alphabet", mandatory=False),
+            C(
+                "c0070",
                 "Type of person of the ICT third-party service provider",
                 CLOSED,
                 closed=members(PERSON_TYPE),
             ),
-            C("c0050", "Country of the ICT third-party service provider's headquarters", COUNTRY),
-            C("c0060", "Currency of the amount reported in c0070", CURRENCY, mandatory=False),
-            C("c0070", "Total annual expense or estimated cost", MONETARY, mandatory=False),
-            C("c0080", "Identification code of the provider's ultimate parent undertaking", mandatory=False),
-            C("c0090", "Type of code to identify the ultimate parent undertaking", mandatory=False),
+            C("c0080", "Country of the ICT third-party service provider's headquarters", COUNTRY),
+            C("c0090", "Currency of the amount reported in c0100", CURRENCY, mandatory=False),
+            C("c0100", "Total annual expense or estimated cost", MONETARY, mandatory=False),
+            # The provider's own code when it is its own ultimate parent (register.build).
+            C("c0110", "Identification code of the provider's ultimate parent undertaking"),
+            code_type("c0120", "Type of code to identify the ultimate parent undertaking", mandatory=False),
         ),
-        key=("c0010", "c0020"),
+        key=("c0010",),
     ),
     Template(
         "B_05.02",
@@ -246,14 +273,14 @@ TEMPLATES: tuple[Template, ...] = (
             C("c0010", "Contractual arrangement reference number"),
             C("c0020", "Type of ICT services", CLOSED, closed=members(ICT_SERVICE)),
             C("c0030", "Identification code of the ICT third-party service provider"),
-            C("c0040", PROVIDER_TYPE.label),
+            code_type("c0040"),
             C("c0050", "Rank", INTEGER),
             C(
                 "c0060",
                 "Identification code of the recipient of sub-contracted ICT services",
                 mandatory=False,
             ),
-            C("c0070", "Type of code to identify the recipient", mandatory=False),
+            code_type("c0070", "Type of code to identify the recipient", mandatory=False),
         ),
         key=("c0010", "c0020", "c0030", "c0050", "c0060"),
         references=(
@@ -288,7 +315,7 @@ TEMPLATES: tuple[Template, ...] = (
         (
             C("c0010", "Contractual arrangement reference number"),
             C("c0020", "Identification code of the ICT third-party service provider"),
-            C("c0030", PROVIDER_TYPE.label),
+            code_type("c0030"),
             C("c0040", "Type of ICT services", CLOSED, closed=members(ICT_SERVICE)),
             C(
                 "c0050",
@@ -300,8 +327,8 @@ TEMPLATES: tuple[Template, ...] = (
                 "c0060",
                 "Reason if not substitutable or difficult to substitute",
                 CLOSED,
-                False,
-                NON_SUBSTITUTABLE_REASON,
+                False,  # mandatory only when c0050 is "not substitutable" or "highly complex" (lint)
+                members(NON_SUBSTITUTABLE_REASON),
             ),
             C(
                 "c0070",
@@ -324,14 +351,37 @@ TEMPLATES: tuple[Template, ...] = (
         references=(("c0010", "B_02.01", "c0010"), ("c0020", "B_05.01", "c0010")),
     ),
     Template(
+        # One row; one free-text column per closed-list option: what the entity means by it.
         "B_99.01",
         "Definitions from entities making use of the ICT services",
-        (
-            C("c0010", "Closed-list column the definition applies to"),
-            C("c0020", "Option of the closed list"),
-            C("c0030", "Definition used by the entity"),
+        tuple(
+            C(f"c{n * 10:04d}", label, mandatory=False)
+            for n, label in enumerate(
+                (
+                    "Standalone arrangement (B_02.01.0020)",
+                    "Overarching arrangement (B_02.01.0020)",
+                    "Subsequent or associated arrangement (B_02.01.0020)",
+                    "Low (B_02.02.0170, sensitiveness of the data stored)",
+                    "Medium (B_02.02.0170)",
+                    "High (B_02.02.0170)",
+                    "Low (B_06.01.0100, impact of discontinuing the function)",
+                    "Medium (B_06.01.0100)",
+                    "High (B_06.01.0100)",
+                    "Not substitutable (B_07.01.0050)",
+                    "Highly complex substitutability (B_07.01.0050)",
+                    "Medium complexity in terms of substitutability (B_07.01.0050)",
+                    "Easily substitutable (B_07.01.0050)",
+                    "Easy (B_07.01.0090, reintegration)",
+                    "Difficult (B_07.01.0090)",
+                    "Highly complex (B_07.01.0090)",
+                    "Low (B_07.01.0100, impact of discontinuing the ICT services)",
+                    "Medium (B_07.01.0100)",
+                    "High (B_07.01.0100)",
+                ),
+                start=1,
+            )
         ),
-        key=("c0010", "c0020"),
+        key=(),
     ),
 )
 BY_ID = {t.id: t for t in TEMPLATES}

@@ -425,3 +425,31 @@ def test_uses_the_shipped_nist_questionnaire_when_present():
     assert completed.score == assessment_services.assessment_score(questions, responses)
     load()
     assert Assessment.objects.count() == 2
+
+
+def test_score_history_is_spread_over_the_story_and_a_rerun_adds_none():
+    from assessments.models import LabConcentrationHistory, VendorScore, VendorScoreHistory
+
+    load()
+    now = timezone.now()
+    stamps = sorted(set(VendorScoreHistory.objects.values_list("computed_at", flat=True)))
+    assert len(stamps) >= 4, stamps  # set-up, the assessment, each incident's discovery
+    assert stamps[0] < now - timedelta(days=60) and all(t < now - timedelta(hours=1) for t in stamps)
+    # Concentration moves with engagements only: dated at the set-up, weeks ago, not at load time.
+    assert set(LabConcentrationHistory.objects.values_list("computed_at", flat=True)) == {stamps[0]}
+    # The breached vendor's history: rises at the incident's discovery, with the incident as its cause.
+    big = Incident.objects.get(severity="critical")
+    rows = list(VendorScoreHistory.objects.filter(vendor=big.vendor).order_by("computed_at", "id"))
+    at_discovery = [r for r in rows if r.computed_at == big.discovered_at]
+    assert at_discovery and at_discovery[0].score > rows[0].score
+    assert any(c["cause"] == f"incident {big.id} created" for c in at_discovery[0].causes)
+    # Every vendor's newest history row is its current score.
+    for score in VendorScore.objects.all():
+        newest = VendorScoreHistory.objects.filter(vendor_id=score.vendor_id).order_by("-computed_at", "-id")[
+            0
+        ]
+        assert (newest.score, newest.band) == (score.score, score.band)
+    history = VendorScoreHistory.objects.count(), LabConcentrationHistory.objects.count()
+    load()
+    assert (VendorScoreHistory.objects.count(), LabConcentrationHistory.objects.count()) == history
+    assert sorted(set(VendorScoreHistory.objects.values_list("computed_at", flat=True))) == stamps

@@ -98,6 +98,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 ALLOWED_MODULES = {
     # The kernel's write helpers: what the services call to validate, save and audit.
     "vendorrisk/core/services.py",
+    "vendorrisk/core/bulk.py",
     # The benchmark builds a synthetic world of 100,000 engagements directly (it measures the services'
     # writes separately, through them); nothing it writes is anyone's data.
     "vendorrisk/management/commands/bench_scores.py",

@@ -7,6 +7,7 @@ from assessments.api.score_views import (
     SharedDependencyViewSet,
 )
 from assessments.api.views import AssessmentViewSet, FindingViewSet, QuestionnaireViewSet
+from assessments.api.whatif_views import SavedPlanViewSet
 from incidents.api.views import (
     IncidentUpdateViewSet,
     IncidentViewSet,
@@ -40,6 +41,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("risk/vendors", RiskVendorListViewSet, basename="risk-vendor")
 router.register("risk/shared-dependencies", SharedDependencyViewSet, basename="shared-dependency")
+router.register("what-if/plans", SavedPlanViewSet, basename="what-if-plan")
 router.register("audit", AuditViewSet, basename="audit")
 router.register("users", UserViewSet, basename="user")
 router.register("events", EventViewSet, basename="event")

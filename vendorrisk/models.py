@@ -138,6 +138,10 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # Not stored: how the writing service described a bulk write ("{n} engagements imported"), handed to
+    # the consumers with the rows it recorded (the score marks' cause); None for a single change.
+    cause: str | None = None
+
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="vendorrisk_event_object_idx")]

@@ -8,4 +8,6 @@ class VendorsConfig(AppConfig):
     def ready(self) -> None:
         from vendorrisk.core.audit import register_app_models
 
+        from . import consumers  # noqa: F401  (declares the score marks that follow the events)
+
         register_app_models(self)

@@ -171,6 +171,14 @@ class RelianceLevel(models.TextChoices):
     FULL = "full", "Full reliance"
 
 
+class NonSubstitutableReason(models.TextChoices):
+    """Why a vendor is not or hardly substitutable (register template B_07.01, column c0060)."""
+
+    NO_ALTERNATIVES = "no_alternatives", "Lack of real alternatives"
+    MIGRATION = "migration", "Difficulties in migrating or reintegrating"
+    BOTH = "both", "Lack of real alternatives and difficulties in migrating or reintegrating"
+
+
 class Reintegration(models.TextChoices):
     EASY = "easy", "Easy"
     DIFFICULT = "difficult", "Difficult"

@@ -10,6 +10,7 @@ from .choices import (
     ArrangementType,
     DiscontinuationImpact,
     ICTServiceType,
+    NonSubstitutableReason,
     Reintegration,
     RelianceLevel,
     TerminationReason,
@@ -22,6 +23,7 @@ REGISTER_CHOICES = {
     "ict_service_type": ICTServiceType,
     "termination_reason": TerminationReason,
     "reliance_level": RelianceLevel,
+    "non_substitutable_reason": NonSubstitutableReason,
     "reintegration": Reintegration,
     "discontinuation_impact": DiscontinuationImpact,
 }
@@ -47,6 +49,8 @@ REGISTER_HELP = {
     "data_locations_at_rest": "ISO country codes separated by ';'.",
     "data_locations_processing": "ISO country codes separated by ';'.",
     "reliance_level": ", ".join(RelianceLevel.values) + ".",
+    "non_substitutable_reason": ", ".join(NonSubstitutableReason.values)
+    + " (when substitutability is none or difficult).",
     "exit_plan": "yes or no.",
     "reintegration": ", ".join(Reintegration.values) + ".",
     "discontinuation_impact": ", ".join(DiscontinuationImpact.values) + ".",

@@ -2,7 +2,9 @@
 
 This module only marks: which vendors and labs a change affects is asked of `vendors.graph_queries`.
 
-Every service that changes a score input calls one of the `mark_*` functions inside its transaction.
+A change of a score input is marked by the consumers of its event (`vendors/consumers.py`,
+`incidents/consumers.py`, `assessments/consumers.py`), which call the `mark_*` functions inside the
+writing transaction; the daily time-dependent marks come from `assessments.recompute`.
 The marks are drained by `assessments.tasks.drain_scores`, requested once after commit.
 """
 
@@ -48,13 +50,9 @@ def mark(
 
 
 def mark_engagement(*, lab_id: int, vendor_id: int, cause: str) -> None:
-    mark_engagements(lab_id=lab_id, vendor_ids=[vendor_id], cause=cause)
-
-
-def mark_engagements(*, lab_id: int, vendor_ids: Iterable[int], cause: str) -> None:
-    """Engagements of one lab with these vendors changed: the lab and its pairs with everything downstream."""
+    """An engagement of lab L with vendor V: L, V and the vendors downstream of V, where only L's pairs changed."""
     mark(
-        vendors=vendors_downstream(vendor_ids), labs=[lab_id], cause=cause, cause_lab=lab_id, pair_lab=lab_id
+        vendors=vendors_downstream([vendor_id]), labs=[lab_id], cause=cause, cause_lab=lab_id, pair_lab=lab_id
     )
 
 

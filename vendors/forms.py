@@ -12,7 +12,7 @@ from vendorrisk.core.roles import Role, user_role
 
 from .choices import DataCategory
 from .csv_import import COLUMNS as ENGAGEMENT_COLUMNS
-from .models import TEXT_MAX, Engagement
+from .models import TEXT_MAX, Engagement, Function
 from .selectors import function_list, lab_list, vendor_list
 from .validators import COUNTRY_CODES
 
@@ -106,6 +106,40 @@ class EngagementForm(BoundedDatesFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         """The validated values, as the engagement services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class FunctionForm(BoundedDatesFormMixin, forms.ModelForm):
+    """A lab's function (register template B_06.01). The model's validation is the API's (the same
+    services, the identifier unique per lab); the lab is chosen among the user's labs."""
+
+    class Meta:
+        model = Function
+        fields = [
+            "lab",
+            "identifier",
+            "name",
+            "licensed_activity",
+            "critical_or_important",
+            "reasons",
+            "last_assessed_on",
+            "rto_hours",
+            "rpo_hours",
+            "discontinuation_impact",
+        ]
+        widgets = {"last_assessed_on": DateInput(), "reasons": forms.Textarea(attrs={"rows": 3})}
+        labels = {"rto_hours": "RTO (hours)", "rpo_hours": "RPO (hours)"}
+        help_texts = {
+            "licensed_activity": "The EBA licensed activity the function serves (eba_TA list), if any.",
+            "rto_hours": "Recovery time objective.",
+            "rpo_hours": "Recovery point objective.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = lab_list(user=user).order_by("name")
+
+    def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 

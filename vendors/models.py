@@ -22,6 +22,7 @@ from .choices import (
     EngagementStatus,
     ICTServiceType,
     IdentifierType,
+    NonSubstitutableReason,
     PersonType,
     Regime,
     Reintegration,
@@ -224,6 +225,7 @@ ENGAGEMENT_REGISTER_FIELDS = (
     "data_locations_at_rest",
     "data_locations_processing",
     "reliance_level",
+    "non_substitutable_reason",
     "exit_plan",
     "reintegration",
     "discontinuation_impact",
@@ -273,6 +275,13 @@ class Engagement(TimeStampedModel):
     data_locations_at_rest = models.JSONField(default=list, blank=True, validators=[validate_country_list])
     data_locations_processing = models.JSONField(default=list, blank=True, validators=[validate_country_list])
     reliance_level = models.CharField(max_length=20, blank=True, choices=RelianceLevel.choices)
+    non_substitutable_reason = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=NonSubstitutableReason.choices,
+        help_text="Why the vendor is not or hardly substitutable (expected when substitutability is "
+        "none or difficult).",
+    )
     exit_plan = models.BooleanField(null=True, blank=True)
     reintegration = models.CharField(max_length=20, blank=True, choices=Reintegration.choices)
     discontinuation_impact = models.CharField(

@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vendorrisk.core.dates import instant_token
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.pages import add_service_errors, listing, require_roles
 from vendorrisk.core.roles import PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
@@ -92,10 +94,22 @@ def _initial(request) -> dict:
     return initial
 
 
+def _to_score_change(engagement, since, *, was: tuple[int, int] | None = None):
+    """The engagement's page, showing how its vendor's score and its lab's concentration moved since the
+    write began (`?changed=`: the recompute runs after commit, so the page may first say "updating…")."""
+    url = f"{reverse('ui:engagement-detail', args=[engagement.pk])}?changed={instant_token(since)}"
+    if was is not None and was[0] != engagement.vendor_id:
+        url += f"&from_vendor={was[0]}"
+    if was is not None and was[1] != engagement.lab_id:
+        url += f"&from_lab={was[1]}"
+    return redirect(url)
+
+
 @require_roles(PROCUREMENT_WRITERS)
 def engagement_create(request):
     form = EngagementForm(request.POST or None, user=request.user, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
+        since = timezone.now()
         try:
             engagement = vendor_services.engagement_create(
                 actor=request.user, owner=request.user, **form.service_data()
@@ -103,10 +117,8 @@ def engagement_create(request):
         except (ValidationError, ApplicationError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request, f"Engagement “{engagement.title}” logged. Its scores are recalculating."
-            )
-            return redirect("ui:engagement-detail", pk=engagement.pk)
+            messages.success(request, f"Engagement “{engagement.title}” logged.")
+            return _to_score_change(engagement, since)
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": None})
 
 
@@ -116,6 +128,7 @@ def engagement_edit(request, pk):
     # The form edits a copy: the service compares the stored values with the new ones to find changes.
     form = EngagementForm(request.POST or None, user=request.user, instance=copy.copy(engagement))
     if request.method == "POST" and form.is_valid():
+        since, was = timezone.now(), (engagement.vendor_id, engagement.lab_id)
         try:
             engagement = vendor_services.engagement_update(
                 actor=request.user, instance=engagement, **form.service_data()
@@ -123,10 +136,8 @@ def engagement_edit(request, pk):
         except (ValidationError, ApplicationError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request, f"Engagement “{engagement.title}” saved. Affected scores are recalculating."
-            )
-            return redirect("ui:engagement-detail", pk=engagement.pk)
+            messages.success(request, f"Engagement “{engagement.title}” saved.")
+            return _to_score_change(engagement, since, was=was)
     return render(request, "engagements/engagement_form.html", {"form": form, "engagement": engagement})
 
 
@@ -231,14 +242,16 @@ def _work_change(request, pk, *, verb: str):
             changed = vendor_services.vendor_suspend(actor=request.user, vendor=vendor, **data)
             messages.success(
                 request,
-                f"Work halted: {len(changed)} engagement{'s' if len(changed) != 1 else ''} suspended. "
+                f"Work halted: {len(changed):,} engagement{'s' if len(changed) != 1 else ''} suspended. "
                 "The vendor still holds the data until disposal is confirmed; scores are recalculating.",
             )
         else:
             changed, skipped = vendor_services.vendor_resume(actor=request.user, vendor=vendor, **data)
-            text = f"Work resumed: {len(changed)} engagement{'s' if len(changed) != 1 else ''} active again."
+            text = (
+                f"Work resumed: {len(changed):,} engagement{'s' if len(changed) != 1 else ''} active again."
+            )
             if skipped:
-                text += f" {len(skipped)} stay suspended: their data was disposed of."
+                text += f" {len(skipped):,} stay suspended: their data was disposed of."
             messages.success(request, text)
     except (ValidationError, ApplicationError) as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))

@@ -14,11 +14,13 @@ import requests
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from .targets import TargetRefused, check_target
+from .pinned import pinned_session
+from .targets import TargetRefused, resolve_target
 
 SECRET_PREFIX = "whsec_"
 TIMEOUT = (5, 10)  # seconds: connect, read
 MAX_RETRY_AFTER = 8 * 3600
+VERIFY = True  # requests' `verify`: the system's certificate authorities
 
 
 def new_secret() -> str:
@@ -77,7 +79,7 @@ def post(url: str, secret: str, msg_id: str, body: str) -> Outcome:
         return int((time.monotonic() - started) * 1000)
 
     try:
-        check_target(url)
+        target = resolve_target(url)
     except TargetRefused as exc:
         return Outcome(False, None, 0, f"Refused: {exc}", None)
     timestamp = int(time.time())
@@ -88,10 +90,18 @@ def post(url: str, secret: str, msg_id: str, body: str) -> Outcome:
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(secret, msg_id, timestamp, body),
     }
+    # Connect to the address just checked, not to what a second lookup of the host would answer.
+    session = pinned_session(target.address) if target.address else requests.Session()
     try:
-        response = requests.post(
-            url, data=body.encode(), headers=headers, timeout=TIMEOUT, allow_redirects=False
-        )
+        with session:
+            response = session.post(
+                url,
+                data=body.encode(),
+                headers=headers,
+                timeout=TIMEOUT,
+                allow_redirects=False,
+                verify=VERIFY,
+            )
     except requests.Timeout:
         return Outcome(False, None, elapsed(), "Timed out.", None)
     except requests.RequestException as exc:

@@ -1,15 +1,24 @@
 """`POST /api/what-if/` (DESIGN.md section 9): what a plan of changes would do to the scores, unwritten."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+import django_filters
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vendorrisk.core.api_base import ModelSerializer, ScopedPrimaryKeyRelatedField, ServiceModelViewSet
+from vendorrisk.core.filters import FilterSet, ModelMultipleChoiceFilter, scoped_queryset
 from vendorrisk.core.roles import Role
+from vendors.models import Lab
 
 from ..choices import BANDS, HHI_BANDS
-from ..whatif.answer import PlanTooSlow, what_if
+from ..models import WhatIfPlan
+from ..services.plans import PLAN_SAVERS, what_if_plan_delete, what_if_plan_save
+from ..whatif.answer import PlanTooSlow, evaluate, what_if
 from ..whatif.plan import MAX_CHANGES, ChangeSerializer, PlanInvalid, PlanTooLarge
+from ..whatif.selectors import what_if_plan_list
 
 
 class PlanSerializer(serializers.Serializer):
@@ -176,6 +185,136 @@ class WhatIfView(APIView):
             answer = what_if(changes, user=request.user, request=request)
         except PlanInvalid as exc:
             return Response({"changes": exc.errors}, status=400)
+        except (PlanTooLarge, PlanTooSlow) as exc:
+            return Response({"detail": str(exc)}, status=413)
+        return Response(WhatIfAnswerSerializer(answer).data)
+
+
+# --- saved plans: /api/what-if/plans/ -------------------------------------------------------------------
+
+
+class PlanTooLargeError(APIException):
+    status_code = 413
+    default_detail = "The plan is too large."
+    default_code = "plan_too_large"
+
+
+class SavedPlanSerializer(ModelSerializer):
+    """A named plan of a lab, shared with every user who may see that lab (the planning page's "Save")."""
+
+    lab = ScopedPrimaryKeyRelatedField(
+        queryset=Lab.objects.all(), help_text="The plan is shared with the users of this lab."
+    )
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    changes = serializers.JSONField(
+        help_text=f"The changes, exactly as in POST /api/what-if/ (at most {MAX_CHANGES}); checked by "
+        "running the plan, like the page does before saving."
+    )
+
+    class Meta:
+        model = WhatIfPlan
+        fields = ["id", "name", "lab", "lab_name", "changes", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["created_by"]
+
+    def validate_changes(self, value):
+        request = self.context["request"]
+        try:
+            evaluate(value, user=request.user, request=request)
+        except PlanInvalid as exc:
+            raise serializers.ValidationError(exc.errors) from None
+        except (PlanTooLarge, PlanTooSlow) as exc:
+            raise PlanTooLargeError(str(exc)) from None
+        return value
+
+
+class SavedPlanFilterSet(FilterSet):
+    lab = ModelMultipleChoiceFilter(queryset=scoped_queryset(Lab))
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = WhatIfPlan
+        fields = ["lab", "name"]
+
+
+EXAMPLE_SAVED_PLAN = {
+    "name": "Move labelling from Vendor X to Vendor Y",
+    "lab": 3,
+    "changes": [{"op": "update", "object": "engagement", "id": 41, "fields": {"vendor": 12}}],
+}
+PLAN_RESPONSES = {
+    400: OpenApiResponse(description='Invalid change: `{"changes": {"<index>": {field errors}}}`.'),
+    413: OpenApiResponse(description="More than 500 changes, or past the time budget."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(operation_id="what_if_plans_list", description="The saved plans of your labs."),
+    retrieve=extend_schema(operation_id="what_if_plans_retrieve"),
+    create=extend_schema(
+        operation_id="what_if_plans_create",
+        responses={201: SavedPlanSerializer, **PLAN_RESPONSES},
+        examples=[OpenApiExample("A saved plan", value=EXAMPLE_SAVED_PLAN, request_only=True)],
+    ),
+    update=extend_schema(
+        operation_id="what_if_plans_update", responses={200: SavedPlanSerializer, **PLAN_RESPONSES}
+    ),
+    partial_update=extend_schema(
+        operation_id="what_if_plans_partial_update",
+        responses={200: SavedPlanSerializer, **PLAN_RESPONSES},
+        examples=[OpenApiExample("Rename", value={"name": "Plan B"}, request_only=True)],
+    ),
+    destroy=extend_schema(operation_id="what_if_plans_destroy"),
+)
+class SavedPlanViewSet(ServiceModelViewSet):
+    """Saved what-if plans (DESIGN.md section 9): named, shared with the users of the plan's lab, re-run
+    against current data on demand. Reads: every role, plans of your labs only; writes: procurement and
+    security (as on the planning page); running: every role (a run writes nothing)."""
+
+    serializer_class = SavedPlanSerializer
+    filterset_class = SavedPlanFilterSet
+    search_fields = ["name"]
+    ordering_fields = ["id", "name", "updated_at", "created_at"]
+    list_selector = what_if_plan_list
+    write_roles = PLAN_SAVERS
+
+    def get_write_roles(self):
+        return frozenset(Role) if self.action == "run" else self.write_roles
+
+    def perform_create(self, serializer):
+        serializer.instance = what_if_plan_save(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = {name: getattr(serializer.instance, name) for name in ("name", "lab", "changes")}
+        data.update(serializer.validated_data)
+        serializer.instance = what_if_plan_save(actor=self.request.user, instance=serializer.instance, **data)
+
+    def destroy(self, request, *args, **kwargs):
+        what_if_plan_delete(actor=request.user, instance=self.get_object())
+        return Response(status=204)
+
+    @extend_schema(
+        operation_id="what_if_plans_run",
+        request=None,
+        responses={
+            200: WhatIfAnswerSerializer,
+            409: OpenApiResponse(
+                description='The saved plan no longer applies to current data: `{"changes": {"<index>": '
+                "{field errors}}}` (e.g. an engagement it names was deleted since)."
+            ),
+            413: OpenApiResponse(description="Past the time budget."),
+        },
+        examples=[
+            OpenApiExample("The answer", value=EXAMPLE_ANSWER, response_only=True, status_codes=["200"])
+        ],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def run(self, request, pk=None):
+        """Re-run the saved plan against current data: the answer of POST /api/what-if/, nothing written."""
+        plan = self.get_object()
+        try:
+            answer = what_if(plan.changes, user=request.user, request=request)
+        except PlanInvalid as exc:
+            return Response({"changes": exc.errors}, status=409)
         except (PlanTooLarge, PlanTooSlow) as exc:
             return Response({"detail": str(exc)}, status=413)
         return Response(WhatIfAnswerSerializer(answer).data)

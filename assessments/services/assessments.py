@@ -1,4 +1,5 @@
-"""Writes for assessments: create, edit, delete, answer, and complete (score, rate, lock, mark dirty)."""
+"""Writes for assessments: create, edit, delete, answer, and complete (score, rate, lock); the score
+marks follow the events (`assessments.consumers`)."""
 
 from datetime import date, datetime
 
@@ -14,12 +15,11 @@ from vendorrisk.core.dates import add_months
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update
-from vendors import dirty
 from vendors.models import Engagement
 from vendors.rules import highest_criticality
 
 from ..choices import AssessmentStatus
-from ..events import assessment_events
+from ..events import answers_recorded_event, assessment_events
 from ..models import Answer, Assessment
 from ..questionnaire import applicable_questions, assessment_score, rating_for
 
@@ -43,10 +43,7 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
     elif data.get("status") == AssessmentStatus.COMPLETED:
         raise ApplicationError("Use the complete action to complete an assessment.")
     check_assignee(field="assessor", user=data.get("assessor"), previous_id=instance.assessor_id)
-    old_vendor = instance.vendor_id
     assessment, changed = model_update(instance, actor=actor, data=data)
-    if "vendor" in changed and assessment.status == AssessmentStatus.COMPLETED:
-        dirty.mark_vendor(vendor_id=old_vendor, cause=f"assessment {assessment.id} updated")
     if changed:
         events.record_many(
             assessment_events("updated", [assessment], [changes_of(changed, assessment)]), actor=actor
@@ -56,8 +53,6 @@ def assessment_update(*, actor, instance: Assessment, **data) -> Assessment:
 
 @transaction.atomic
 def assessment_delete(*, actor, instance: Assessment) -> None:
-    was_completed = instance.status == AssessmentStatus.COMPLETED
-    vendor_id, pk = instance.vendor_id, instance.pk
     deleted = assessment_events("deleted", [instance])
     model_delete(
         instance,
@@ -67,8 +62,6 @@ def assessment_delete(*, actor, instance: Assessment) -> None:
             "evidence": blocker(instance.evidence.all(), actor=actor),
         },
     )
-    if was_completed:
-        dirty.mark_vendor(vendor_id=vendor_id, cause=f"assessment {pk} deleted")
     events.record_many(deleted, actor=actor)
 
 
@@ -99,23 +92,29 @@ def answers_put(*, actor, assessment: Assessment, answers: list[dict]) -> list[A
             )
     if errors:
         raise ValidationError({"answers": [f"item {k}: {v}" for k, v in errors.items()]})
-    existing = {a.question_id: a for a in assessment.answers.all()}
+    existing = {a.question_id: a for a in assessment.answers.select_related("question")}
+    saved: list[Answer] = []
     with acting_as(actor):
         for item in answers:
             answer = existing.get(item["question"])
             if answer is None:
-                Answer.objects.create(
+                answer = Answer.objects.create(
                     assessment=assessment,
-                    question_id=item["question"],
+                    question=questions[item["question"]],
                     response=item["response"],
                     comment=item.get("comment", ""),
                 )
             elif (answer.response, answer.comment) != (item["response"], item.get("comment", "")):
                 answer.response, answer.comment = item["response"], item.get("comment", "")
                 answer.save()
+            else:
+                continue
+            saved.append(answer)
         if assessment.status == AssessmentStatus.DRAFT and answers:
             assessment.status = AssessmentStatus.IN_PROGRESS
             assessment.save()
+    if saved:  # one event for the save, however many answers it wrote
+        events.record_many([answers_recorded_event(assessment, saved)], actor=actor)
     return list(assessment.answers.select_related("question").order_by("question__position", "question_id"))
 
 
@@ -149,6 +148,5 @@ def assessment_complete(
     with acting_as(actor):
         assessment.full_clean()
         assessment.save()
-    dirty.mark_vendor(vendor_id=assessment.vendor_id, cause=f"assessment {assessment.id} completed")
     events.record_many(assessment_events("completed", [assessment]), actor=actor)
     return assessment

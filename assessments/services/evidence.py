@@ -16,11 +16,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
+from vendorrisk.core import events
 from vendorrisk.core.audit import acting_as
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.services import model_delete
 
 from ..choices import AssessmentStatus
+from ..events import evidence_event
 from ..models import Assessment, Evidence
 
 logger = logging.getLogger(__name__)
@@ -219,6 +221,7 @@ def evidence_upload(*, actor, assessment: Assessment, file, expires_on: date | N
         with transaction.atomic(), acting_as(actor):
             evidence.full_clean()
             evidence.save()
+            events.record_many([evidence_event("uploaded", evidence)], actor=actor)
     except BaseException:
         evidence.file.storage.delete(evidence.file.name)
         raise
@@ -233,7 +236,9 @@ def evidence_delete(*, actor, instance: Evidence) -> None:
             "This assessment is completed: its evidence is kept as part of the record and cannot be deleted."
         )
     storage, name = instance.file.storage, instance.file.name
+    deleted = evidence_event("deleted", instance)
     model_delete(instance, actor=actor)
+    events.record_many([deleted], actor=actor)
 
     def remove_file() -> None:
         try:

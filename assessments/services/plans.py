@@ -2,9 +2,13 @@
 
 from django.db import transaction
 
+from vendorrisk.core.roles import PROCUREMENT_WRITERS, SECURITY_WRITERS
 from vendorrisk.core.services import model_create, model_delete, model_update
 
 from ..models import WhatIfPlan
+
+# Who may save, change and delete a plan, on the planning page and at /api/what-if/plans/.
+PLAN_SAVERS = PROCUREMENT_WRITERS | SECURITY_WRITERS
 
 
 @transaction.atomic

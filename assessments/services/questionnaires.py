@@ -1,11 +1,15 @@
-"""Writes for questionnaires: versioned, each question with its optional condition."""
+"""Writes for questionnaires: versioned, each question with its optional condition; each write records
+its `questionnaire.*` event (a new version of a questionnaire in use is a `questionnaire.created`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from vendorrisk.core import events
 from vendorrisk.core.audit import acting_as
+from vendorrisk.core.event_data import changes_of
 from vendorrisk.core.services import blocker, model_create, model_delete, model_update
 
+from ..events import questionnaire_event
 from ..models import Question, Questionnaire
 
 
@@ -67,6 +71,7 @@ def questionnaire_create(*, actor, questions: list[dict] | None = None, **data) 
     questionnaire = model_create(Questionnaire, actor=actor, data=data)
     with acting_as(actor):
         _write_questions(questionnaire, questions or [])
+    events.record_many([questionnaire_event("created", questionnaire)], actor=actor)
     return questionnaire
 
 
@@ -91,16 +96,25 @@ def questionnaire_update(
             questions=questions if questions is not None else _question_dicts(instance),
             **new_data,
         )
-    questionnaire, _ = model_update(instance, actor=actor, data=data)
+    questionnaire, changed = model_update(instance, actor=actor, data=data)
+    changes = changes_of(changed, questionnaire)
     if questions is not None:
+        before = _question_dicts(questionnaire)
         with acting_as(actor):
             questionnaire.questions.all().delete()
             _write_questions(questionnaire, questions)
+        after = _question_dicts(questionnaire)
+        if before != after:  # the questions as codes, in order (the full list is on the questionnaire)
+            changes["questions"] = [[q["code"] for q in before], [q["code"] for q in after]]
+    if changes:
+        events.record_many([questionnaire_event("updated", questionnaire, changes)], actor=actor)
     return questionnaire
 
 
 @transaction.atomic
 def questionnaire_delete(*, actor, instance: Questionnaire) -> None:
+    deleted = questionnaire_event("deleted", instance)
     model_delete(
         instance, actor=actor, blockers={"assessments": blocker(instance.assessments.all(), actor=actor)}
     )
+    events.record_many([deleted], actor=actor)

@@ -13,18 +13,18 @@ from django.views.decorators.http import require_POST
 from vendorrisk.core import charts
 from vendorrisk.core.errors import ApplicationError
 from vendorrisk.core.pages import add_service_errors
-from vendorrisk.core.roles import PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
+from vendorrisk.core.roles import has_role
 from vendors.forms import EngagementForm
 from vendors.selectors import engagement_get, vendor_names
 
 from .. import services
 from ..forms import PlanForm
+from ..services.plans import PLAN_SAVERS
 from ..whatif import compose
 from ..whatif.answer import Evaluation, PlanTooSlow, evaluate
 from ..whatif.plan import PlanInvalid, PlanTooLarge
 from ..whatif.selectors import what_if_plan_get, what_if_plan_list
 
-PLAN_SAVERS = PROCUREMENT_WRITERS | SECURITY_WRITERS
 SAVED_PLANS_SHOWN = 50
 
 

@@ -6,11 +6,14 @@ They read every app, so they live in the top app; the vendor app keeps the pages
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import render
+from django.utils import timezone
 
 from incidents.selectors import incident_list, lab_incident_exposure
 from vendorrisk.core import charts
+from vendorrisk.core.dates import parse_instant_token
 from vendorrisk.core.pages import fragment, listing
 from vendorrisk.core.roles import PROCUREMENT_WRITERS, SECURITY_WRITERS, has_role
 from vendors.forms import WorkChangeForm
@@ -30,6 +33,7 @@ from vendors.selectors import (
 
 from ..cause_names import named_causes
 from ..filters import LabListFilterSet, VendorListFilterSet
+from ..score_change import score_change
 from ..selectors import (
     assessment_list,
     current_assessment,
@@ -207,7 +211,44 @@ def lab_concentration_fragment(request, pk):
 @login_required
 def engagement_detail(request, pk):
     engagement = engagement_get(user=request.user, pk=pk)
-    return render(request, "engagements/engagement_detail.html", _affected(request.user, engagement))
+    context = _affected(request.user, engagement)
+    since = _changed_since(request, required=False)
+    if since is not None:
+        context["change"] = score_change(request.user, engagement, since, **_moved_from(request))
+    return render(request, "engagements/engagement_detail.html", context)
+
+
+@fragment
+def engagement_score_change(request, pk):
+    """The before → after panel alone, polled every 2 s while the scores are being recomputed."""
+    engagement = engagement_get(user=request.user, pk=pk)
+    since = _changed_since(request, required=True)
+    change = score_change(request.user, engagement, since, **_moved_from(request))
+    return render(request, "partials/score_change.html", {"change": change, "engagement": engagement})
+
+
+def _moved_from(request) -> dict:
+    """`?from_vendor=` / `?from_lab=`: the vendor or lab an edit moved the engagement away from."""
+    out = {}
+    for key in ("from_vendor", "from_lab"):
+        if key in request.GET:
+            value = request.GET[key]
+            if not (value.isascii() and value.isdigit() and len(value) <= 18):
+                raise BadRequest(f"{key}: give a vendor or lab id.")
+            out[key] = int(value)
+    return out
+
+
+def _changed_since(request, *, required: bool):
+    """`?changed=` (the instant a write began, as the engagement forms give it), or None when absent."""
+    if "changed" not in request.GET:
+        if required:
+            raise BadRequest("Give changed: the instant the change was made.")
+        return None
+    since = parse_instant_token(request.GET["changed"], now=timezone.now())
+    if since is None:
+        raise BadRequest("changed: not an instant of a past change.")
+    return since
 
 
 def _affected(user, engagement) -> dict:

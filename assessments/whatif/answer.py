@@ -14,8 +14,6 @@ from django.conf import settings
 from django.db import transaction
 
 from incidents.choices import OPEN_STATUSES
-from incidents.models import Notification
-from incidents.notifications import wanted_notifications
 from vendorrisk.core.scoping import visible_lab_ids
 from vendors.models import Lab
 from vendors.rules import is_exposing
@@ -23,6 +21,7 @@ from vendors.selectors import vendor_names
 
 from .. import scoring
 from ..recompute import constants
+from .clocks import plan_clocks
 from .plan import Overlay, Planner
 from .world import World, load_world
 
@@ -98,7 +97,7 @@ def evaluate(changes: Any, *, user, request=None, now: datetime | None = None) -
         _check_budget(started)
         before, after = _score(world.before, world, now), _score(world.after, world, now)
         answer = _diff(before, after, overlay, world, user=user)
-        answer["notifications"] = _clocks(overlay, user=user)
+        answer["notifications"] = plan_clocks(overlay, user=user)
         transaction.set_rollback(True)
     return Evaluation(answer=answer, before=before, after=after)
 
@@ -237,32 +236,3 @@ def _open_critical_vendors(overlay: Overlay, world: World) -> set[int]:
         for i in world.after.incidents
         if i.vendor_id in engaged and i.severity == "critical" and i.status in OPEN_STATUSES
     }
-
-
-def _clocks(overlay: Overlay, *, user) -> list[dict[str, Any]]:
-    """Regulator clocks the plan's incidents would start: required rows that do not exist yet."""
-    visible = visible_lab_ids(user)
-    ref_of = {pk: ref for ref, (kind, pk) in overlay.refs.items() if kind == "incident"}
-    clocks = []
-    for pk, original, incident in overlay.objects("incident"):
-        if incident is None:
-            continue
-        existing = {}
-        if original is not None:
-            existing = {
-                (n.lab_id, n.regime, n.stage): n for n in Notification.objects.filter(incident=original)
-            }
-        for (lab_id, regime, stage), due in sorted(wanted_notifications(incident, existing).items()):
-            row = existing.get((lab_id, regime, stage))
-            if (row is not None and row.required) or (visible is not None and lab_id not in visible):
-                continue
-            clocks.append(
-                {
-                    "incident": ref_of.get(pk, pk),
-                    "lab": lab_id,
-                    "regime": regime,
-                    "stage": stage,
-                    "due_at": due,
-                }
-            )
-    return clocks

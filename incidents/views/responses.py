@@ -92,7 +92,7 @@ def lab_response(request, pk, lab_pk):
     text = f"{lab.name}: {response.get_decision_display().lower()} recorded."
     if suspended:
         n = len(suspended)
-        text += f" {n} engagement{'' if n == 1 else 's'} suspended; the vendor keeps the data until disposal is confirmed."
+        text += f" {n:,} engagement{'' if n == 1 else 's'} suspended; the vendor keeps the data until disposal is confirmed."
     messages.success(request, text)
     return redirect(reverse("ui:incident-detail", args=[incident.pk]) + "#responses")
 

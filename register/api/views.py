@@ -56,7 +56,18 @@ class CriticalProviderSerializer(serializers.Serializer):
     labs_relying = serializers.IntegerField()
     labs_total = serializers.IntegerField()
     share_by_count = serializers.FloatField()
-    share_by_assets = serializers.FloatField(allow_null=True)
+    share_by_assets = serializers.FloatField(
+        allow_null=True,
+        help_text="Share of all labs' total assets, converted to EUR at the DORA_EUR_RATES (ECB reference "
+        "rates of DORA_EUR_RATES_DATE); null when no lab reports convertible assets.",
+    )
+    labs_relying_without_rate = serializers.IntegerField(
+        help_text="Labs relying on the group whose assets are in a currency without a EUR rate (or with no "
+        "currency): left out of share_by_assets."
+    )
+    labs_without_rate = serializers.IntegerField(
+        help_text="All labs whose assets could not be converted to EUR, left out of the asset total."
+    )
     over_threshold = serializers.BooleanField()
     score = serializers.FloatField(allow_null=True)
 

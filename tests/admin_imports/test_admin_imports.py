@@ -433,7 +433,7 @@ def test_a_running_job_page_polls_its_progress_and_a_finished_one_stops(admin_cl
 
     html = page.content.decode()
     assert f'hx-get="{progress_url}"' in html and 'hx-trigger="every 1s"' in html
-    assert "400 of 3000 records read" in html
+    assert "400 of 3,000 records read" in html
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
 
     fragment = admin_client.get(progress_url)

@@ -23,7 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, Finding, Question, Questionnaire
+from assessments.models import Assessment, Finding, Question, Questionnaire, WhatIfPlan
 from incidents.models import Incident, IncidentUpdate, LabResponse, Notification
 from tests import factories as f
 from vendors.models import Engagement, Function, Lab, Vendor, VendorDependency
@@ -793,6 +793,50 @@ class FindingResource(Resource):
 # --- project --------------------------------------------------------------------------------------
 
 
+class WhatIfPlanResource(Resource):
+    """Saved what-if plans (DESIGN.md section 9): a lab's, shared with its users; saved by procurement
+    and security, as on the planning page."""
+
+    name = "what-if-plans"
+    path = "/api/what-if/plans/"
+    basename = "what-if-plan"
+    model = WhatIfPlan
+    write_roles = PROCUREMENT | SECURITY
+    lab_owned = True
+    ordering = "name"
+    list_queries = 3
+    required = "name"
+    long_text = ("name", 200)
+    nul_text = "name"
+    wrong_type = BadField("changes", "soon")
+    scoped_fk = "lab"
+
+    def changes(self) -> list:
+        return [{"op": "assess", "vendor": self.w.vendor_a.id, "rating": "strong"}]
+
+    def make(self, lab=None):
+        return WhatIfPlan.objects.create(
+            name=unique("Plan"), lab=lab or self.w.lab_a, changes=self.changes(), created_by=f.UserFactory()
+        )
+
+    def create_payload(self, lab):
+        return {"name": unique("Plan"), "lab": lab.id, "changes": self.changes()}
+
+    def put_payload(self, obj):
+        return {"name": f"{obj.name} renamed", "lab": obj.lab_id, "changes": self.changes() * 2}
+
+    def patch_payload(self, obj):
+        return {"name": f"{obj.name} again"}
+
+    def filter_case(self):
+        wanted = self.make(self.w.lab_a)
+        return {"lab": self.w.lab_a.id}, wanted, self.make(self.w.lab_b)
+
+    def search_case(self):
+        wanted = WhatIfPlan.objects.create(name="Zephyr plan", lab=self.w.lab_a, changes=[])
+        return "Zephyr", wanted, WhatIfPlan.objects.create(name="Quartz plan", lab=self.w.lab_a, changes=[])
+
+
 class AuditResource(Resource):
     name = "audit"
     path = "/api/audit/"
@@ -877,6 +921,7 @@ RESOURCES: list[type[Resource]] = [
     QuestionnaireResource,
     AssessmentResource,
     FindingResource,
+    WhatIfPlanResource,
     AuditResource,
     UserResource,
 ]

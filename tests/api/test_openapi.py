@@ -146,3 +146,11 @@ def test_the_docs_page_loads_nothing_from_elsewhere(viewer_api):
     script = viewer_api.get("/api/docs/", {"script": ""})
     assert script.status_code == 200
     assert not re.search(r"https?://", script.content.decode())
+
+
+def test_the_docs_page_leads_back_to_the_app_without_inline_styles(viewer_api):
+    html = viewer_api.get("/api/docs/").content.decode()
+    assert '<a href="/" data-back-to-app>← Back to the vendor risk register</a>' in html
+    assert "<style" not in html and " style=" not in html  # nothing the strict CSP would refuse
+    assert '<link rel="stylesheet" href="/static/css/api-docs.css">' in html
+    assert html.count('id="swagger-ui"') == 1  # the package's page is still there, once

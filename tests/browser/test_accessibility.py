@@ -28,20 +28,31 @@ NOT_PAGES = {
     "ranked-vendors",
     "vendor-score",
     "vendor-score-compact",
+    "engagement-score-change",
     "lab-concentration",
     "engagement-export",
     "engagement-template",
     "deadlines-export",
 }
-PHONE_PAGES = ("dashboard", "vendor-list", "incident-detail", "deadlines", "network")
+PHONE_PAGES = (
+    "dashboard", "vendor-list", "lab-list", "engagement-detail-changed", "incident-detail", "deadlines",
+    "assessment-list", "network",
+)  # fmt: skip
+# Pages each role opens at least (its own forms included); the crawl asserts it opened every one.
+MIN_PAGES = {"admin": 38, "security": 35, "analyst": 35, "procurement": 33, "viewer": 30}
+
+
+def crawl_world(*args):
+    """tests/ui/world.py's world and a draft assessment to answer."""
+    world = build_world(*args)
+    questionnaire = f.QuestionnaireFactory(questions=3)
+    world["draft"] = f.AssessmentFactory(vendor=world.meridian, questionnaire=questionnaire)
+    return world
 
 
 @pytest.fixture
 def world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b):
-    world = build_world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b)
-    questionnaire = f.QuestionnaireFactory(questions=3)
-    world["draft"] = f.AssessmentFactory(vendor=world.meridian, questionnaire=questionnaire)
-    return world
+    return crawl_world(lab_a, lab_b, vendor_a, vendor_b, engagement_a, engagement_b)
 
 
 @pytest.fixture
@@ -68,15 +79,30 @@ def axe_context(browser, live_server):
     assert watch.outside == [], watch.outside
 
 
-def _urls(world) -> list[tuple[str, str]]:
-    urls = [(p.name, p.url(world)) for p in PAGES if p.name not in NOT_PAGES]
-    urls += [
-        ("assessment-answer", f"/assessments/{world.draft.id}/answer/"),
-        ("assessment-create", "/assessments/new/"),
-        ("webhook-list", "/webhooks/"),
-        ("webhook-create", "/webhooks/new/"),
-        ("not-found", "/vendors/999999/"),
+ROLES = ("security", "viewer", "analyst", "procurement", "admin")
+# The role set a user's pages are chosen by (the analyst is a security user limited to Lab A).
+ROLE_OF = {
+    "security": "security",
+    "viewer": "viewer",
+    "analyst": "security",
+    "procurement": "procurement",
+    "admin": "admin",
+}
+SECURITY_ONLY = frozenset({"security", "admin"})
+
+
+def _urls(world, role: str = "admin") -> list[tuple[str, str]]:
+    """Every page `role` may open (the role's own pages included), as (name, url)."""
+    kind = ROLE_OF[role]
+    urls = [(p.name, p.url(world)) for p in PAGES if p.name not in NOT_PAGES and kind in p.roles]
+    extra = [
+        ("assessment-answer", f"/assessments/{world.draft.id}/answer/", None),
+        ("assessment-create", "/assessments/new/", SECURITY_ONLY),
+        ("webhook-list", "/webhooks/", SECURITY_ONLY),
+        ("webhook-create", "/webhooks/new/", SECURITY_ONLY),
+        ("not-found", "/vendors/999999/", None),
     ]
+    urls += [(name, url) for name, url, roles in extra if roles is None or kind in roles]
     return urls
 
 
@@ -94,32 +120,61 @@ def audit(page) -> list[dict]:
     ]
 
 
-def test_no_page_has_a_serious_or_critical_axe_violation(axe_context, world, admin_user):
-    found: dict[str, list[dict]] = {}
-    signed_out = axe_context()
-    signed_out.goto("/accounts/login/")
-    found["laptop login /accounts/login/"] = audit(signed_out)
+@pytest.fixture
+def users(admin_user, security_all, viewer_all, procurement_all, security_lab_a):
+    return {
+        "security": security_all,
+        "viewer": viewer_all,
+        "analyst": security_lab_a,
+        "procurement": procurement_all,
+        "admin": admin_user,
+    }
 
-    page = axe_context()
-    sign_in(page, admin_user.username, PASSWORD)
-    for width, names in (("laptop", None), ("phone", PHONE_PAGES)):
-        if width == "phone":
-            page.set_viewport_size({"width": 390, "height": 844})
-        for name, url in _urls(world):
-            if names is None or name in names:
-                page.goto(url)
-                found[f"{width} {name} {url}"] = audit(page)
 
+def _report(name: str, found: dict[str, list[dict]]) -> dict:
     by_impact = Counter(v["impact"] for vs in found.values() for v in vs)
     by_rule = Counter(f"{v['impact']} {v['id']}" for vs in found.values() for v in vs)
-    SCREENSHOTS.mkdir(exist_ok=True)
     report = {
         "pages_checked": len(found),
         "violations_by_impact": by_impact,
         "by_rule": by_rule,
         "pages": found,
     }
-    (SCREENSHOTS / "axe-report.json").write_text(json.dumps(report, indent=1))
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / f"axe-report-{name}.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+def test_the_sign_in_page_has_no_serious_or_critical_axe_violation(axe_context, db):
+    page = axe_context()
+    page.goto("/accounts/login/")
+    found = {"laptop login /accounts/login/": audit(page)}
+    _report("signed-out", found)
+    assert not [v for v in found["laptop login /accounts/login/"] if v["impact"] in BLOCKING], found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_a_role_opens_has_a_serious_or_critical_axe_violation(axe_context, world, users, role):
+    """Every page the role may open at 1366 px, and the key pages at 390 px, as that role sees them."""
+    found: dict[str, list[dict]] = {}
+    page = axe_context()
+    sign_in(page, users[role].username, PASSWORD)
+    urls = _urls(world, role)
+    for width, names in (("laptop", None), ("phone", PHONE_PAGES)):
+        if width == "phone":
+            page.set_viewport_size({"width": 390, "height": 844})
+        for name, url in urls:
+            if names is None or name in names:
+                response = page.goto(url)
+                assert response.status == (404 if name == "not-found" else 200), (role, url, response.status)
+                found[f"{width} {name} {url}"] = audit(page)
+    report = _report(role, found)
+    laptop = sum(1 for key in found if key.startswith("laptop"))
+    assert laptop == len(urls) >= MIN_PAGES[role], (role, laptop)
+    print(
+        f"axe {role}: {report['pages_checked']} pages ({laptop} at 1366, {len(found) - laptop} at 390), "
+        f"violations by impact {dict(report['violations_by_impact'])}"
+    )
     blocking = {url: [v for v in vs if v["impact"] in BLOCKING] for url, vs in found.items()}
     blocking = {url: vs for url, vs in blocking.items() if vs}
     assert not blocking, json.dumps(blocking, indent=1)

@@ -77,6 +77,10 @@ def test_procurement_logs_an_engagement_and_sees_the_vendor_recalculate(
 
     expect(page.get_by_role("heading", name="Benchmark authoring", level=1)).to_be_visible()
     vendor = world.vendor_b
+    before = VendorScore.objects.get(vendor=vendor)
+    change = page.locator("#score-change")
+    expect(change).to_have_attribute("data-state", "pending")
+    expect(change).to_contain_text("updating…")
     badge = page.locator(f"#vendor-score-{vendor.id} .recalculating")
     expect(badge).to_be_visible()
     expect(page.locator(f"#lab-concentration-{world.lab_a.id} .recalculating")).to_be_visible()
@@ -87,6 +91,13 @@ def test_procurement_logs_an_engagement_and_sees_the_vendor_recalculate(
     expect(badge).to_have_count(0, timeout=6000)
     expect(page.locator(f"#vendor-score-{vendor.id} [data-score]")).to_have_text(str(new_score))
     expect(page.locator(f"#lab-concentration-{world.lab_a.id} .recalculating")).to_have_count(0, timeout=6000)
+    # The before → after panel has polled its fragment too: the vendor's move, with its cause by name.
+    expect(change).to_have_attribute("data-state", "done", timeout=6000)
+    vendor_move = change.locator('[data-move="vendor"]')
+    expect(vendor_move.locator("[data-before]")).to_have_text(str(before.score))
+    expect(vendor_move.locator("[data-after]")).to_have_text(str(new_score))
+    expect(vendor_move).to_contain_text("engagement “Benchmark authoring” created")
+    expect(change.locator('[data-move="lab"]')).to_contain_text("Lab A")
     assert Engagement.objects.filter(title="Benchmark authoring", lab=world.lab_a).exists()
     shot(page, "engagement-saved-refreshed")
 
@@ -169,3 +180,18 @@ def test_a_user_without_a_role_for_it_gets_no_button_and_a_403(page, world):
     response = page.goto("/engagements/new/")
     assert response.status == 403
     page.watch.errors.clear()  # the browser logs the 403 itself
+
+
+def test_the_api_docs_lead_back_to_the_app(page, world, viewer_lab_a):
+    sign_in(page, viewer_lab_a.username, PASSWORD)
+    page.get_by_role("link", name="API", exact=True).click()
+    page.wait_for_url("**/api/docs/")
+    back = page.get_by_role("link", name="← Back to the vendor risk register")
+    expect(back).to_be_visible()
+    # Swagger UI itself still loads under the strict CSP (a violation would fail the test as a console error).
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Vendor risk register API", timeout=15000
+    )
+    shot(page, "api-docs", full_page=False)
+    back.click()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()

@@ -20,7 +20,7 @@ def complete(engagement, reference: str, functions, **extra):
         "functions": [x.id for x in functions], "governing_law_country": "DE", "notice_period_lab_days": 90,
         "notice_period_vendor_days": 180, "provision_country": "US", "stores_data": True,
         "data_locations_at_rest": ["US", "DE"], "data_locations_processing": ["US"], "reliance_level": "material",
-        "exit_plan": True, "reintegration": "difficult", "discontinuation_impact": "high", "annual_value": Decimal("1000.00"),
+        "exit_plan": True, "reintegration": "difficult", "non_substitutable_reason": "migration", "discontinuation_impact": "high", "annual_value": Decimal("1000.00"),
         "currency": "USD",
     }  # fmt: skip
     values.update(extra)

@@ -106,9 +106,18 @@ def test_round_trip_every_arrangement_provider_and_rank(
     assert specific[0]["c0140"] == "eba_BT:x28" and specific[0]["c0080"] == "9999-12-31"
     providers = {r["c0010"]: r for r in rows(tables, "B_05.01")}
     assert set(providers) == {VENDOR_LEI, "DEHRB1001", "NL0002"}  # no-share dependency is not a subcontractor
-    assert providers[VENDOR_LEI]["c0080"] == "9845004D5E6F7G8H9J91"  # the ultimate parent
-    assert providers[VENDOR_LEI]["c0070"] == "1000.00" and providers[VENDOR_LEI]["c0060"] == "eba_CU:USD"
-    assert providers["DEHRB1001"]["c0020"] == "eba_qCO:qx2001" and providers["NL0002"]["c0020"] == "NL_CRN"
+    # The official B_05.01 layout (EBA DORA 4.0): additional code c0030/c0040, legal name c0050, person type
+    # c0070, headquarters c0080, currency and expense c0090/c0100, ultimate parent c0110/c0120.
+    assert providers[VENDOR_LEI]["c0110"] == "9845004D5E6F7G8H9J91"  # the ultimate parent
+    assert providers[VENDOR_LEI]["c0120"] == "eba_qCO:qx2000"
+    assert providers["NL0002"]["c0110"] == "NL0002"  # its own ultimate parent: its own code
+    assert providers[VENDOR_LEI]["c0100"] == "1000.00" and providers[VENDOR_LEI]["c0090"] == "eba_CU:USD"
+    assert providers[VENDOR_LEI]["c0070"] == "eba_CT:x212" and providers[VENDOR_LEI]["c0080"] == "eba_GA:US"
+    # Code types are members of the EBA list: EUID qx2002, CRN qx2003 (no "<country>_<TYPE>" text).
+    assert (
+        providers["DEHRB1001"]["c0020"] == "eba_qCO:qx2002"
+        and providers["NL0002"]["c0020"] == "eba_qCO:qx2003"
+    )
     chain = sorted((r["c0030"], r["c0050"], r["c0060"]) for r in rows(tables, "B_05.02"))
     assert chain == sorted(
         [("DEHRB1001", "2", VENDOR_LEI), ("NL0002", "3", "DEHRB1001"), (VENDOR_LEI, "1", "")]
@@ -208,7 +217,7 @@ def test_the_query_count_does_not_grow_with_the_register(api_client_for, admin_u
         f.EngagementFactory(lab=lab_a, vendor=v, contract_reference=f"CTR-X-{n}", functions=[fn.id])
     with CaptureQueriesContext(connection) as big:
         assert client.get(lint).status_code == 200
-    assert len(big) == len(small) == 8
+    assert len(big) == len(small) == 9  # + every lab's (id, parent, LEI): intra-group providers
 
 
 def test_supply_chain_ranks_take_the_shortest_chain_and_the_lowest_recipient():
@@ -283,3 +292,23 @@ def test_a_bad_page_size_on_the_critical_providers_is_a_documented_400(api_clien
     response = api_client_for(viewer_lab_a).get("/api/risk/critical-providers/?page_size=abc")
     assert response.status_code == 400
     assert "page_size" in response.json()
+
+
+def test_b_99_01_is_one_row_of_nineteen_definition_columns(api_client_for, viewer_lab_a, reg, lab_a):
+    """The official layout: one row, one free-text column per closed-list option (c0010 … c0190); the
+    lab defines the data-sensitiveness options it reports (Low c0040, Medium c0050, High c0060)."""
+    assert t.BY_ID["B_99.01"].header == [f"c{n:04d}" for n in range(10, 200, 10)]
+    _, tables, _ = unzip(api_client_for(viewer_lab_a).get(url(lab_a, draft="true")))
+    [row] = rows(tables, "B_99.01")
+    assert row["c0040"].endswith("public or internal.") and row["c0060"].endswith("restricted.")
+    assert {k for k, v in row.items() if v} == {"c0040", "c0050", "c0060"}
+
+
+def test_every_code_type_is_a_member_of_the_eba_list():
+    from register.closed_lists import identifier_type_code
+
+    assert [identifier_type_code(x) for x in ("lei", "other", "euid", "crn", "vat", "")] == [
+        "eba_qCO:qx2000", "eba_qCO:qx2001", "eba_qCO:qx2002", "eba_qCO:qx2003", "eba_qCO:qx2004", "",
+    ]  # fmt: skip
+    b0101 = t.BY_ID["B_01.01"].column("c0040").closed
+    assert "eba_CT:x317" not in b0101 and "eba_CT:x317" in t.BY_ID["B_01.02"].column("c0040").closed

@@ -1,9 +1,13 @@
 """Every page of the web interface, as (name, url builder, who may open it) for the generic tests."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from assessments.models import WhatIfPlan
+from vendorrisk.core.dates import instant_token
 
 ALL = frozenset({"viewer", "procurement", "security", "admin"})
 PROCUREMENT = frozenset({"procurement", "admin"})
@@ -20,6 +24,20 @@ class Page:
 
     def __str__(self) -> str:
         return self.name
+
+
+def _hour_ago() -> str:
+    return instant_token(timezone.now() - dt.timedelta(hours=1))
+
+
+def _function(world):
+    """Lab A's function F-UI (made on first use: the world has no functions of its own)."""
+    from tests import factories as f
+    from vendors.models import Function
+
+    return Function.objects.filter(lab=world.lab_a, identifier="F-UI").first() or f.FunctionFactory(
+        lab=world.lab_a, identifier="F-UI", name="Evaluation pipeline"
+    )
 
 
 PAGES = [
@@ -39,6 +57,11 @@ PAGES = [
     Page("engagement-list", lambda w: "/engagements/"),
     Page("engagement-list-filtered", lambda w: f"/engagements/?status=active&lab={w.lab_a.id}&sort=-vendor"),
     Page("engagement-detail", lambda w: f"/engagements/{w.meridian_a.id}/"),
+    Page("engagement-detail-changed", lambda w: f"/engagements/{w.meridian_a.id}/?changed={_hour_ago()}"),
+    Page(
+        "engagement-score-change",
+        lambda w: f"/engagements/{w.meridian_a.id}/score-change/?changed={_hour_ago()}",
+    ),
     Page("engagement-export", lambda w: "/engagements/export.csv"),
     Page("engagement-template", lambda w: "/engagements/import/template.csv"),
     Page("engagement-create", lambda w: "/engagements/new/", PROCUREMENT),
@@ -63,5 +86,7 @@ PAGES = [
     Page("glossary", lambda w: "/glossary/"),
     Page("register", lambda w: f"/register/?lab={w.lab_a.id}&reference_date=2025-12-31"),
     Page("register-functions", lambda w: "/register/functions/"),
+    Page("register-function-create", lambda w: "/register/functions/new/", PROCUREMENT),
+    Page("register-function-edit", lambda w: f"/register/functions/{_function(w).id}/edit/", PROCUREMENT),
     Page("register-critical-providers", lambda w: "/register/critical-providers/"),
 ]

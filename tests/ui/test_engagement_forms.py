@@ -31,11 +31,13 @@ def test_logging_an_engagement_shows_its_scores_recalculating_then_refreshed(
     client = client_for(procurement_lab_a)
     response = client.post("/engagements/new/", form_data(world), follow=True)
     engagement = Engagement.objects.get(title="Benchmark authoring")
-    assert response.redirect_chain == [(f"/engagements/{engagement.id}/", 302)]
+    [(url, status)] = response.redirect_chain
+    assert status == 302 and url.startswith(f"/engagements/{engagement.id}/?changed=")
     assert engagement.lab == world.lab_a and engagement.owner == procurement_lab_a
     assert engagement.data_categories == ["evaluation_benchmarks"]
     html = body(response)
-    assert "Engagement “Benchmark authoring” logged. Its scores are recalculating." in html
+    assert "Engagement “Benchmark authoring” logged." in html
+    assert '<section id="score-change" class="card score-change"' in html and "updating…" in html
     assert html.count('<span class="badge recalculating">recalculating</span>') == 2  # vendor and lab
     assert f'hx-get="/vendors/{world.vendor_b.id}/score/?compact=1" hx-trigger="every 2s"' in html
     assert ScoreMark.objects.filter(kind="vendor", object_id=world.vendor_b.id).exists()
@@ -110,7 +112,7 @@ def test_editing_a_score_input_marks_the_scores_and_an_unchanged_save_does_not(
     assert engagement.criticality == "low"
     assert ScoreMark.objects.filter(kind="lab", object_id=world.lab_a.id).exists()
     assert ScoreMark.objects.filter(kind="vendor", object_id=world.meridian.id).exists()
-    assert "Affected scores are recalculating." in body(response)
+    assert "Engagement “Meridian for A” saved." in body(response)
 
 
 def test_the_form_offers_only_the_users_labs_and_preselects_from_the_link(

@@ -28,6 +28,8 @@ PINNED = {
     "engagement-list": 7,
     "engagement-list-filtered": 8,
     "engagement-detail": 11,
+    "engagement-detail-changed": 18,  # + the before → after panel
+    "engagement-score-change": 11,
     "engagement-export": 7,  # + function identifiers and vendor names of the register columns
     "engagement-template": 2,
     "engagement-create": 7,  # + function and alternative-provider choices
@@ -48,11 +50,13 @@ PINNED = {
     "network": 11,
     "network-lab": 11,
     "planning": 7,
-    "planning-plan": 45,
+    "planning-plan": 54,  # + the regulator clocks of the incident on record the plan's change re-checks
     "glossary": 2,
-    "register": 11,
+    "register": 12,  # + every lab's (id, parent, LEI): intra-group providers (B_03.03)
     "register-functions": 4,
-    "register-critical-providers": 6,
+    "register-function-create": 5,
+    "register-function-edit": 5,
+    "register-critical-providers": 8,  # + the caller's labs whose assets have no EUR rate
 }
 
 

@@ -160,8 +160,9 @@ PATHS = {"engagement": "/api/engagements/", "dependency": "/api/vendor-dependenc
          "vendor": "/api/vendors/"}  # fmt: skip
 
 
-def make_for_real(world: World, changes: list[dict]) -> None:
-    """The same changes through the API, in order; every one the plan accepted must be accepted."""
+def make_for_real(world: World, changes: list[dict]) -> dict[str, int]:
+    """The same changes through the API, in order; every one the plan accepted must be accepted.
+    Returns the real id of every "new:<n>" the plan created."""
     real_ids: dict[str, int] = {}
 
     def real(value):
@@ -180,6 +181,7 @@ def make_for_real(world: World, changes: list[dict]) -> None:
             world.ok(world.client.patch(f"{path}{real(change['id'])}/", change["fields"], format="json"), 200)
         else:
             world.ok(world.client.delete(f"{path}{real(change['id'])}/"), 204)
+    return real_ids
 
 
 def assess(world: World, vendor: int, rating: str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from vendorrisk.core.bulk import insert_objects
 from vendorrisk.core.scoping import OTHER_LAB, visible_lab_ids
 from vendorrisk.models import Event, EventLab
 
@@ -44,6 +45,7 @@ EVENT_TYPES: dict[str, str] = {
     "incident.updated": "An incident changed.",
     "incident.status_changed": "An incident moved to another status.",
     "incident.deleted": "An incident was deleted.",
+    "incident.update_added": "An entry was added to an incident's timeline.",
     "lab_response.recorded": "A lab recorded its response to an incident.",
     "lab_response.updated": "A lab changed its response to an incident.",
     "notification.created": "A regulator notification clock started for a lab.",
@@ -54,8 +56,14 @@ EVENT_TYPES: dict[str, str] = {
     "assessment.created": "An assessment was started.",
     "assessment.updated": "An assessment changed.",
     "assessment.deleted": "An assessment was deleted.",
+    "assessment.answers_recorded": "Answers of an assessment were saved (one event per save).",
     "assessment.completed": "An assessment was completed.",
     "assessment.expired": "An assessment's validity ended.",
+    "evidence.uploaded": "A document was uploaded as evidence for an assessment.",
+    "evidence.deleted": "An evidence document was deleted.",
+    "questionnaire.created": "A questionnaire (or a new version of one) was added.",
+    "questionnaire.updated": "A questionnaire not yet in use changed.",
+    "questionnaire.deleted": "A questionnaire was deleted.",
     "finding.created": "A finding was raised.",
     "finding.updated": "A finding changed.",
     "finding.deleted": "A finding was deleted.",
@@ -139,8 +147,12 @@ def record(
     return record_many([event], actor=actor, at=at)[0]
 
 
-def record_many(events: Sequence[NewEvent], *, actor, at=None) -> list[Event]:
-    """Append `events` to the outbox in the caller's transaction and run their consumers there."""
+def record_many(events: Sequence[NewEvent], *, actor, at=None, cause: str | None = None) -> list[Event]:
+    """Append `events` to the outbox in the caller's transaction and run their consumers there, each
+    consumer once with every matching row of the batch.
+
+    `cause` (not stored) is how a bulk write describes itself, e.g. "{n} engagements imported"; the
+    consumers read it as `event.cause` (the score marks' cause; None: they name the single change)."""
     if not events:
         return []
     if not connection.in_atomic_block:
@@ -163,8 +175,10 @@ def record_many(events: Sequence[NewEvent], *, actor, at=None) -> list[Event]:
         )
         for new in events
     ]
-    Event.objects.bulk_create(rows)
-    EventLab.objects.bulk_create([EventLab(event_id=row.pk, lab_id=lab) for row in rows for lab in row.labs])
+    insert_objects(Event, rows)
+    insert_objects(EventLab, [EventLab(event_id=row.pk, lab_id=lab) for row in rows for lab in row.labs])
+    for row in rows:
+        row.cause = cause
     for patterns, consumer in list(_consumers):
         matching = [row for row in rows if type_matches(row.type, patterns)]
         if matching:

@@ -14,6 +14,7 @@ from django.utils.encoding import smart_str
 from vendorrisk.core.scoping import ScopedCount, scoped_count
 
 from .audit import acting_as
+from .bulk import insert_objects
 from .errors import ApplicationError, unique_errors_on_fields, unique_violation_error
 
 
@@ -109,7 +110,7 @@ def model_bulk_create(model: type[models.Model], objects: list, *, actor) -> lis
     if not objects:
         return []
     with transaction.atomic(), acting_as(actor):
-        created = model.objects.bulk_create(objects, batch_size=BULK_BATCH)
+        created = insert_objects(model, objects, batch_size=BULK_BATCH)
         write_create_entries(created)
     return created
 
@@ -141,7 +142,7 @@ def write_create_entries(objects: list[models.Model]) -> None:
                 sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None
             )
             entries.append(entry)
-    LogEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    insert_objects(LogEntry, entries, batch_size=BULK_BATCH)
 
 
 class _CreateDiffs:
@@ -161,17 +162,32 @@ class _CreateDiffs:
                 self.plans[model] = None
             else:
                 self.plans[model] = [
-                    (field, get_field_value(None, field, self.use_json)) for field in get_fields_in_model(obj)
+                    (field, get_field_value(None, field, self.use_json), self._getter(field))
+                    for field in get_fields_in_model(obj)
                 ]
         return self.plans[model]
+
+    def _getter(self, field):
+        """auditlog's `get_field_value` for one field; for a plain field (no time zone, JSON or relation
+        handling) the same thing without its per-call type checks: the value as a string."""
+        special = isinstance(field, models.DateTimeField | models.JSONField) or field.is_relation
+        if self.use_json or special:
+            return lambda obj: get_field_value(obj, field, self.use_json)
+        name = field.name
+
+        def plain(obj):
+            value = getattr(obj, name)
+            return value if isinstance(value, str) else str(value)
+
+        return plain
 
     def of(self, obj: models.Model) -> dict | None:
         plan = self._plan(obj)
         if plan is None:
             return model_instance_diff(None, obj, use_json_for_changes=self.use_json)
         diff = {}
-        for field, old in plan:
-            new = get_field_value(obj, field, self.use_json)
+        for field, old, value_of in plan:
+            new = value_of(obj)
             if old == new:
                 continue
             if not self.use_json:

@@ -165,7 +165,8 @@ def _incident_create(world: World, spec, **data) -> Incident:
 
 
 def load_incidents(world: World) -> None:
-    for spec in scenario.INCIDENTS:
+    # Oldest first, each scored as of its discovery, so the history reads in the story's order.
+    for spec in sorted(scenario.INCIDENTS, key=lambda spec: -spec.discovered_hours_ago):
         vendor = world.vendors[spec.vendor]
         world.incidents[spec.vendor] = upsert(
             world.summary,
@@ -186,6 +187,7 @@ def load_incidents(world: World) -> None:
             create=partial(_incident_create, world, spec),
             update=None,  # the lifecycle only moves forward: an existing incident stays as the demo made it
         )
+        world.settle(world.hours_ago(spec.discovered_hours_ago))
 
 
 def load_lab_responses(world: World) -> None:
@@ -210,6 +212,7 @@ def load_lab_responses(world: World) -> None:
             ),
             update=partial(incident_services.lab_response_update, actor=world.admin),
         )
+        world.settle(world.hours_ago(spec.aware_hours_ago - 2))
 
 
 def load_questionnaire(world: World) -> None:

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -76,6 +77,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # `|intcomma` in every template: counts and amounts shown with thousands separators (never on
+            # ids, years, inputs or CSV cells, which is why USE_THOUSAND_SEPARATOR stays off).
+            "builtins": ["django.contrib.humanize.templatetags.humanize"],
         },
     }
 ]
@@ -289,3 +293,49 @@ LOGGING = {
 # Webhooks and the event feed (DESIGN.md section 8). Private targets only for the demo (`make demo`).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)
+
+# The critical-provider screen weighs labs by total assets in EUR (register.selectors.critical_providers).
+# Units of each currency per 1 EUR: the ECB euro foreign exchange reference rates of DORA_EUR_RATES_DATE.
+# `DORA_EUR_RATES="USD=1.0412,GBP=0.8301"` overrides or adds rates (and DORA_EUR_RATES_DATE names their day);
+# a lab whose currency has no rate is left out of the asset-weighted share and counted as such.
+DORA_EUR_RATES_DATE = env.str("DORA_EUR_RATES_DATE", default="2024-12-31")
+DORA_EUR_RATES_DEFAULT = {
+    "EUR": "1",
+    "USD": "1.0389",
+    "GBP": "0.82918",
+    "JPY": "163.06",
+    "CHF": "0.9412",
+    "BGN": "1.9558",
+    "DKK": "7.4578",
+    "SEK": "11.4590",
+    "NOK": "11.7950",
+    "PLN": "4.2750",
+    "CZK": "25.185",
+    "CAD": "1.4948",
+    "AUD": "1.6772",
+    "CNY": "7.5833",
+    "SGD": "1.4164",
+    "HKD": "8.0686",
+}
+
+
+def _eur_rates(raw: str) -> dict[str, str]:
+    from decimal import Decimal, InvalidOperation
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    rates = dict(DORA_EUR_RATES_DEFAULT)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        code, _, value = part.partition("=")
+        code = code.strip().upper()
+        try:
+            ok = len(code) == 3 and code.isalpha() and Decimal(value.strip()) > 0
+        except InvalidOperation:
+            ok = False
+        if not ok:
+            raise ImproperlyConfigured(f"DORA_EUR_RATES: {part!r} is not CUR=<positive rate>.")
+        rates[code] = value.strip()
+    return rates
+
+
+DORA_EUR_RATES = _eur_rates(env.str("DORA_EUR_RATES", default=""))

@@ -1,6 +1,7 @@
-"""Writes for labs, vendors, engagements and dependencies: validate, save, audit, record the events,
-mark scores dirty. Single and bulk writes of an entity share one core (`_engagements_created`, ...);
-what must follow an event elsewhere (notification upkeep, timelines) is a consumer in the app above."""
+"""Writes for labs, vendors, engagements and dependencies: validate, save, audit, record the events.
+Single and bulk writes of an entity share one core (`_engagements_created`, ...). What must follow an
+event in the same transaction is a declared consumer: the score marks in `vendors/consumers.py`, the
+notification upkeep and timelines in the app above (`incidents/consumers.py`)."""
 
 from dataclasses import replace
 
@@ -14,11 +15,11 @@ from vendorrisk.core.events import NewEvent
 from vendorrisk.core.scoping import scope
 from vendorrisk.core.services import blocker, model_bulk_create, model_create, model_delete, model_update
 
-from .. import dirty
 from ..choices import EngagementStatus
 from ..events import dependency_data, engagement_events, lab_data, vendor_data_many
 from ..models import Engagement, Lab, Vendor, VendorDependency
 
+# An engagement's score inputs: a change of one marks scores dirty (`vendors.consumers`).
 SCORE_FIELDS = {
     "status",
     "criticality",
@@ -30,22 +31,24 @@ SCORE_FIELDS = {
 }
 
 
-def _record(new_events: list, *, actor) -> None:
-    events.record_many(new_events, actor=actor)
+def _record(new_events: list, *, actor, cause: str | None = None) -> None:
+    events.record_many(new_events, actor=actor, cause=cause)
 
 
 @transaction.atomic
 def lab_create(*, actor, **data) -> Lab:
     lab = model_create(Lab, actor=actor, data=data)
-    _labs_created([lab], actor=actor, cause="lab {id} created")
+    _labs_created([lab], actor=actor, cause=None)
     return lab
 
 
-def _labs_created(labs: list[Lab], *, actor, cause: str) -> None:
-    """What follows the insert of labs, single or bulk: their events and score marks."""
-    _record([NewEvent("lab.created", "lab", lab.pk, (lab.pk,), lab_data(lab)) for lab in labs], actor=actor)
-    for lab in labs:
-        dirty.mark(labs=[lab.id], cause=cause.format(id=lab.id), cause_lab=lab.id)
+def _labs_created(labs: list[Lab], *, actor, cause: str | None) -> None:
+    """What follows the insert of labs, single (`cause` None) or bulk: their events (score marks follow)."""
+    _record(
+        [NewEvent("lab.created", "lab", lab.pk, (lab.pk,), lab_data(lab)) for lab in labs],
+        actor=actor,
+        cause=cause,
+    )
 
 
 @transaction.atomic
@@ -97,24 +100,13 @@ def vendor_create(*, actor, **data) -> Vendor:
 
 
 def _vendors_created(vendors: list[Vendor], *, actor, cause: str | None) -> None:
-    """What follows the insert of vendors, single (`cause` None) or bulk: their events and score marks."""
+    """What follows the insert of vendors, single (`cause` None) or bulk: their events (score marks follow)."""
     datas = vendor_data_many(vendors)
     _record(
         [NewEvent("vendor.created", "vendor", v.pk, (), d) for v, d in zip(vendors, datas, strict=True)],
         actor=actor,
+        cause=cause,
     )
-    if cause is not None:
-        dirty.mark(vendors=[v.id for v in vendors], cause=cause.format(n=len(vendors)))
-    for vendor in vendors:
-        if cause is None:
-            dirty.mark_vendor(vendor_id=vendor.id, cause=f"vendor {vendor.id} created")
-        if vendor.parent_id:
-            dirty.mark_parent_change(
-                vendor_id=vendor.id,
-                old_parent_id=None,
-                new_parent_id=vendor.parent_id,
-                cause=f"vendor {vendor.id} created",
-            )
 
 
 @transaction.atomic
@@ -127,16 +119,8 @@ def vendor_bulk_insert(*, actor, vendors: list[Vendor], cause: str) -> list[Vend
 
 @transaction.atomic
 def vendor_update(*, actor, instance: Vendor, **data) -> Vendor:
-    old_parent = instance.parent_id
     vendor, changed = model_update(instance, actor=actor, data=data)
-    if "parent" in changed:
-        dirty.mark_parent_change(
-            vendor_id=vendor.id,
-            old_parent_id=old_parent,
-            new_parent_id=vendor.parent_id,
-            cause=f"vendor {vendor.id} group changed",
-        )
-    if changed:
+    if changed:  # a new group moves scores (`changes.parent`: the consumer marks both groups)
         events.record(
             "vendor.updated",
             actor=actor,
@@ -167,8 +151,6 @@ def vendor_delete(*, actor, instance: Vendor) -> None:
             "vendors in its group": blocker(instance.children.all(), actor=actor),
         },
     )
-    # A deleted vendor had no engagements or edges, so nothing else reaches it; its score row goes.
-    dirty.mark_vendor(vendor_id=pk, cause=f"vendor {pk} deleted")
     events.record("vendor.deleted", actor=actor, object_type="vendor", object_id=pk, data=data)
 
 
@@ -190,38 +172,25 @@ def _check_owner(data: dict, instance: Engagement | None = None) -> None:
 def engagement_create(*, actor, **data) -> Engagement:
     _check_owner(data)
     engagement = model_create(Engagement, actor=actor, data=data)
-    _engagements_created([engagement], actor=actor, cause="engagement {id} created")
+    _engagements_created([engagement], actor=actor, cause=None)
     return engagement
 
 
-def _engagements_created(created: list[Engagement], *, actor, cause: str) -> None:
+def _engagements_created(created: list[Engagement], *, actor, cause: str | None) -> None:
     """The one core after engagements are inserted, one or many (API, CSV import, HHS importer, demo):
-    an `engagement.created` event each (the incidents app's consumer starts regulator clocks from them)
-    and one score mark per lab. `cause` names the count `{n}` (or, for one engagement, its `{id}`); it is
-    shown to that lab's users only, so it says nothing of other labs (DESIGN section 5)."""
-    _record(engagement_events("created", created), actor=actor)
-    by_lab: dict[int, list[Engagement]] = {}
-    for e in created:
-        by_lab.setdefault(e.lab_id, []).append(e)
-    for lab_id, engagements in sorted(by_lab.items()):
-        dirty.mark_engagements(
-            lab_id=lab_id,
-            vendor_ids={e.vendor_id for e in engagements},
-            cause=cause.format(n=len(engagements), id=engagements[0].id),
-        )
+    an `engagement.created` event each, recorded in one batch. Its consumers mark scores once per lab
+    (`vendors.consumers`) and start regulator clocks (`incidents.consumers`). A bulk `cause` names the
+    count `{n}`; it is shown to that lab's users only, so it says nothing of other labs (DESIGN section 5).
+    """
+    _record(engagement_events("created", created), actor=actor, cause=cause)
 
 
 @transaction.atomic
 def engagement_update(*, actor, instance: Engagement, **data) -> Engagement:
     _check_owner(data, instance)
-    old_lab, old_vendor = instance.lab_id, instance.vendor_id
+    old_lab = instance.lab_id
     engagement, changed = model_update(instance, actor=actor, data=data)
-    if set(changed) & SCORE_FIELDS:
-        cause = f"engagement {engagement.id} updated"
-        dirty.mark_engagement(lab_id=old_lab, vendor_id=old_vendor, cause=cause)
-        if (old_lab, old_vendor) != (engagement.lab_id, engagement.vendor_id):
-            dirty.mark_engagement(lab_id=engagement.lab_id, vendor_id=engagement.vendor_id, cause=cause)
-    if changed:
+    if changed:  # `changes` carries the old lab and vendor: the consumers mark both sides of a move
         labs = {engagement.lab_id, old_lab}  # moved between labs: it concerns both
         (event,) = engagement_events("updated", [engagement], [changes_of(changed, engagement)])
         _record([replace(event, labs=tuple(sorted(labs)))], actor=actor)
@@ -230,10 +199,8 @@ def engagement_update(*, actor, instance: Engagement, **data) -> Engagement:
 
 @transaction.atomic
 def engagement_delete(*, actor, instance: Engagement) -> None:
-    lab_id, vendor_id, pk = instance.lab_id, instance.vendor_id, instance.id
     deleted = engagement_events("deleted", [instance])
     model_delete(instance, actor=actor)
-    dirty.mark_engagement(lab_id=lab_id, vendor_id=vendor_id, cause=f"engagement {pk} deleted")
     _record(deleted, actor=actor)
 
 
@@ -248,35 +215,25 @@ def _dependency_event(kind: str, dep: VendorDependency, *, actor, changes: dict 
     )
 
 
-# Dependency marks stay here, not in a consumer: those taken before the change must see the old graph.
+# The edge's old ends are in the events (`changes`, the deleted edge's payload): `vendors.consumers`
+# marks them on the graph after the change, which reaches what the old graph reached (see there).
 @transaction.atomic
 def dependency_create(*, actor, **data) -> VendorDependency:
     dep = model_create(VendorDependency, actor=actor, data=data)
-    dirty.mark_dependency(
-        vendor_id=dep.vendor_id, depends_on_id=dep.depends_on_id, cause=f"dependency {dep.id} created"
-    )
     _dependency_event("created", dep, actor=actor)
     return dep
 
 
 @transaction.atomic
 def dependency_update(*, actor, instance: VendorDependency, **data) -> VendorDependency:
-    old = (instance.vendor_id, instance.depends_on_id)
-    cause = f"dependency {instance.id} updated"
-    # Marks before the change see the old graph, marks after it the new one.
-    dirty.mark_dependency(vendor_id=old[0], depends_on_id=old[1], cause=cause)
     dep, changed = model_update(instance, actor=actor, data=data)
     if changed:
-        dirty.mark_dependency(vendor_id=dep.vendor_id, depends_on_id=dep.depends_on_id, cause=cause)
         _dependency_event("updated", dep, actor=actor, changes=changes_of(changed, dep))
     return dep
 
 
 @transaction.atomic
 def dependency_delete(*, actor, instance: VendorDependency) -> None:
-    cause = f"dependency {instance.id} deleted"
-    edge = (instance.vendor_id, instance.depends_on_id)
-    dirty.mark_dependency(vendor_id=edge[0], depends_on_id=edge[1], cause=cause)
     pk, data = instance.pk, dependency_data(instance)
     model_delete(instance, actor=actor)
     events.record(

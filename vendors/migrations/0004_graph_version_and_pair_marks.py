@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vendors', '0002_register_of_information'),
+        ('vendors', '0003_engagement_non_substitutable_reason'),
     ]
 
     operations = [
