@@ -62,7 +62,8 @@ def cached_graph(memo: dict | None = None) -> Graph:
 def _load_graph() -> Graph:
     version = graph_version()
     graph = _cache.get("graph")
-    if graph is not None and graph.version == version:
+    # No version row (a fresh or flushed database, before any graph write): nothing to trust, so reload.
+    if graph is not None and graph.version == version and version:
         return graph
     downstream: dict[int, list[int]] = defaultdict(list)
     edges = VendorDependency.objects.filter(shares_data=True).order_by("vendor_id", "depends_on_id")
