@@ -14,6 +14,7 @@ from .models import (
     Question,
     Questionnaire,
     SharedDependency,
+    VendorLabScore,
     VendorScore,
     VendorScoreHistory,
     WhatIfPlan,
@@ -125,6 +126,14 @@ class SharedDependencyAdmin(ReadOnlyAdmin):
     list_display = ["vendor", "labs_reaching", "computed_at"]
     search_fields = ["vendor__name"]
     list_select_related = ["vendor"]
+
+
+@admin.register(VendorLabScore)
+class VendorLabScoreAdmin(ReadOnlyAdmin):
+    list_display = ["vendor", "lab", "harm6", "own_score", "own_band", "via"]
+    list_filter = ["own_band"]
+    search_fields = ["vendor__name", "lab__name"]
+    list_select_related = ["vendor", "lab"]
 
 
 @admin.register(Evidence)

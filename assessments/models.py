@@ -169,13 +169,14 @@ class VendorScore(models.Model):
     band = models.CharField(max_length=10)
     impact = models.FloatField()
     likelihood = models.FloatField()
+    likelihood_exact = models.FloatField(
+        default=0.0, help_text="ℓ_W unrounded: the own views of an incremental update are computed from it"
+    )
     lab_equivalents = models.FloatField()
     labs_exposed = models.PositiveIntegerField()
     base_likelihood = models.FloatField()
     assessment_id = models.BigIntegerField(null=True, blank=True)
     components = models.JSONField(default=dict)
-    lab_harms = models.JSONField(default=dict, help_text="lab id → harm h(L,W)")
-    own_views = models.JSONField(default=dict, help_text="lab id → [score, band] of the lab's own view")
     computed_at = models.DateTimeField()
 
     scope_lab_field = None
@@ -227,7 +228,11 @@ class LabConcentration(models.Model):
     effective_providers = models.FloatField(null=True, blank=True)
     spof_vendor_id = models.BigIntegerField(null=True, blank=True)
     spof_share = models.FloatField(null=True, blank=True)
-    groups = models.JSONField(default=list)
+    groups = models.JSONField(
+        default=dict,
+        help_text='columns, one entry per reached group: {"group": [...], "exposure": [...], "share": [...], '
+        '"reach_share": [...]} (see group_list)',
+    )
     components = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 
@@ -238,6 +243,28 @@ class LabConcentration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lab_id}: {self.hhi}"
+
+    @property
+    def group_list(self) -> list[dict]:
+        """The reached groups as the API answers them: one dict per group, by root id."""
+        return groups_from_columns(self.groups)
+
+
+GROUP_COLUMNS = ("group", "exposure", "share", "reach_share")
+
+
+def groups_to_columns(groups: list[dict]) -> dict[str, list]:
+    """The scorer's group dicts as stored: one list per field (a tenth of the JSON for a large lab)."""
+    return {key: [g[key] for g in groups] for key in GROUP_COLUMNS}
+
+
+def groups_from_columns(columns: dict | list) -> list[dict]:
+    if not columns:
+        return []
+    return [
+        dict(zip(GROUP_COLUMNS, values, strict=True))
+        for values in zip(*(columns[k] for k in GROUP_COLUMNS), strict=True)
+    ]
 
 
 class LabConcentrationHistory(models.Model):
@@ -267,7 +294,6 @@ class SharedDependency(models.Model):
     vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, related_name="shared_dependency")
     labs_reaching = models.PositiveIntegerField()
     via = models.JSONField(default=list, help_text="direct vendor ids it is reached through")
-    lab_via = models.JSONField(default=dict, help_text="lab id → direct vendor ids")
     computed_at = models.DateTimeField()
 
     scope_lab_field = None
@@ -278,6 +304,45 @@ class SharedDependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor_id}: {self.labs_reaching} labs"
+
+
+class VendorLabScore(models.Model):
+    """One lab's part of one vendor's score (DESIGN.md section 2, items 3, 6 and 9), a row per lab reaching it.
+
+    `harm` is h(L,W) unrounded: the vendor's lab-equivalents are its sum in lab order, so the incremental
+    update re-sums these rows and stays bit-equal to a full rebuild. `via` (the lab's direct vendors it
+    reaches W through, comma-separated ids) is set only when the lab reaches W indirectly (k ≥ 1).
+    """
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="lab_scores")
+    lab = models.ForeignKey("vendors.Lab", on_delete=models.CASCADE, related_name="vendor_scores")
+    harm = models.FloatField()
+    harm6 = models.FloatField()
+    own_score = models.FloatField()
+    own_band = models.CharField(max_length=10)
+    via = models.TextField(null=True, blank=True)
+    via_two_groups = models.BooleanField(default=False)
+
+    scope_lab_field = "lab"
+
+    class Meta:
+        ordering = ["vendor_id", "lab_id"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "lab"], name="vendorlabscore_vendor_lab")]
+        indexes = [
+            # a lab's own view, highest first
+            models.Index(fields=["lab", "-own_score", "-harm6", "vendor"], name="vendorlabscore_lab_view"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} × {self.lab_id}: {self.harm6}"
+
+    @property
+    def via_ids(self) -> list[int]:
+        return via_ids(self.via)
+
+
+def via_ids(via: str | None) -> list[int]:
+    return [int(v) for v in via.split(",")] if via else []
 
 
 class Evidence(TimeStampedModel):

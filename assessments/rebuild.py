@@ -24,6 +24,7 @@ from .models import (
     LabConcentration,
     LabConcentrationHistory,
     SharedDependency,
+    VendorLabScore,
     VendorScore,
     VendorScoreHistory,
 )
@@ -58,6 +59,38 @@ def _copy(model, rows: list[dict]) -> None:
             writer = csv.writer(buffer, lineterminator="\n")
             for row in rows[offset : offset + COPY_CHUNK_ROWS]:
                 writer.writerow([_csv_value(row[name]) for name in names])
+            buffer.seek(0)
+            cursor.cursor.copy_expert(sql, buffer)
+
+
+def copy_columns(model, columns: dict[str, list]) -> None:
+    """Insert fresh rows given as columns (attribute name → values): COPY on PostgreSQL, else bulk_create."""
+    names = list(columns)
+    total = len(columns[names[0]]) if names else 0
+    if not total:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (
+                model(**dict(zip(names, values, strict=True)))
+                for values in zip(*columns.values(), strict=True)
+            ),
+            batch_size=500,
+        )
+        return
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    quoted = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in names)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor:
+        for offset in range(0, total, COPY_CHUNK_ROWS * 5):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerows(
+                zip(
+                    *(values[offset : offset + COPY_CHUNK_ROWS * 5] for values in columns.values()),
+                    strict=True,
+                )
+            )
             buffer.seek(0)
             cursor.cursor.copy_expert(sql, buffer)
 
@@ -111,6 +144,20 @@ def rebuild_all() -> DrainResult:
         vendor_values = {pk: v for pk, v in result.vendors.items() if pk in vendors}
         lab_values = {pk: v for pk, v in result.labs.items() if pk in labs}
         history = _replace(VendorScore, VendorScoreHistory, "vendor", vendor_values, VENDOR_FIELDS, now)
+        VendorLabScore.objects.all().delete()
+        alive = [
+            v in vendors and lab in labs
+            for v, lab in zip(result.pairs["vendor_id"], result.pairs["lab_id"], strict=True)
+        ]
+        copy_columns(
+            VendorLabScore,
+            {
+                name: [v for v, keep in zip(values, alive, strict=True) if keep]
+                for name, values in result.pairs.items()
+            }
+            if not all(alive)
+            else result.pairs,
+        )
         SharedDependency.objects.all().delete()
         write_rows(
             SharedDependency,

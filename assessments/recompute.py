@@ -20,15 +20,17 @@ from vendorrisk.core import events
 from vendorrisk.core.event_data import json_value
 from vendors.models import Lab, ScoreMark, Vendor
 
-from . import scoring
+from . import incremental, scoring
 from .choices import AssessmentStatus
 from .models import (
     Assessment,
     LabConcentration,
     LabConcentrationHistory,
     SharedDependency,
+    VendorLabScore,
     VendorScore,
     VendorScoreHistory,
+    groups_to_columns,
 )
 from .recompute_inputs import load_all_inputs, load_inputs
 
@@ -78,7 +80,7 @@ MAX_LAB_ENGAGEMENT_ROWS = 25
 def _trim_components(components: dict) -> dict:
     """The stored breakdown: the labs with the largest harms, each with its largest engagement terms.
 
-    Every lab's harm stays in `lab_harms` (a popular vendor is reached by hundreds of labs and thousands
+    Every lab's harm stays in its VendorLabScore row (a popular vendor is reached by hundreds of labs and thousands
     of engagements, and storing every term would dominate the recompute); counts stay whole.
     """
     terms = components.get("labs", [])
@@ -136,13 +138,16 @@ def _band_events(key: str, changed: list[tuple[int, str, dict]], now) -> list[ev
     ]
 
 
-def _store_rows(model, history_model, key: str, values_by_id: dict, watched: list[str], causes, now) -> int:
+def _store_rows(
+    model, history_model, key: str, values_by_id: dict, watched: list[str], causes, now, previous=None
+) -> int:
     """Upsert the current rows; write a history row (with its causes) where a watched value changed, and
-    an event where the band changed."""
-    previous = {
-        getattr(row, f"{key}_id"): row
-        for row in model.objects.filter(**{f"{key}_id__in": values_by_id}).only(f"{key}_id", *watched)
-    }
+    an event where the band changed. `previous`: the current rows by id, when the caller has read them."""
+    if previous is None:
+        previous = {
+            getattr(row, f"{key}_id"): row
+            for row in model.objects.filter(**{f"{key}_id__in": values_by_id}).only(f"{key}_id", *watched)
+        }
     rows, history, band_changes = [], [], []
     for pk, values in sorted(values_by_id.items()):
         rows.append(model(**{f"{key}_id": pk}, **values))
@@ -174,22 +179,40 @@ def vendor_values(out: scoring.VendorScoreOut, now) -> dict:
         "band": out.band,
         "impact": out.impact,
         "likelihood": out.likelihood,
+        "likelihood_exact": out.likelihood_exact,
         "lab_equivalents": out.lab_equivalents,
         "labs_exposed": out.labs_exposed,
         "base_likelihood": out.base_likelihood,
         "assessment_id": out.assessment_id,
         "components": _trim_components(out.components),
-        "lab_harms": {str(k): v for k, v in sorted(out.lab_harms.items())},
-        "own_views": {str(k): list(v) for k, v in sorted(out.own_views.items())},
         "computed_at": now,
     }
+
+
+PAIR_FIELDS = ["harm", "harm6", "own_score", "own_band", "via", "via_two_groups"]
+
+
+def pair_values(out: scoring.VendorScoreOut) -> list[dict]:
+    """The vendor's VendorLabScore rows (the vectorised rebuild writes the same), in lab order."""
+    return [
+        {
+            "vendor_id": out.vendor_id,
+            "lab_id": lab_id,
+            "harm": harm,
+            "harm6": out.lab_harms[lab_id],
+            "own_score": out.own_views[lab_id][0],
+            "own_band": out.own_views[lab_id][1],
+            "via": ",".join(map(str, via)) if via else None,
+            "via_two_groups": two_groups,
+        }
+        for lab_id, (harm, via, two_groups) in sorted(out.lab_parts.items())
+    ]
 
 
 def shared_values(out: scoring.SharedDependencyOut, now) -> dict:
     return {
         "labs_reaching": out.labs_reaching,
         "via": list(out.via),
-        "lab_via": {str(k): list(v) for k, v in sorted(out.lab_via.items())},
         "computed_at": now,
     }
 
@@ -204,7 +227,7 @@ def lab_values(out: scoring.LabConcentrationOut, now) -> dict:
         "effective_providers": out.effective_providers,
         "spof_vendor_id": out.single_point_of_failure,
         "spof_share": out.single_point_of_failure_share,
-        "groups": out.groups,
+        "groups": groups_to_columns(out.groups),
         "components": _trim_lab_components(out.components),
         "computed_at": now,
     }
@@ -216,6 +239,16 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
         vendor_id: vendor_values(out, now) for vendor_id, out in result.vendors.items() if vendor_id in alive
     }
     history = _store_rows(VendorScore, VendorScoreHistory, "vendor", values_by_id, VENDOR_FIELDS, causes, now)
+    VendorLabScore.objects.filter(vendor_id__in=vendor_ids).delete()
+    VendorLabScore.objects.bulk_create(
+        [
+            VendorLabScore(**row)
+            for vendor_id, out in sorted(result.vendors.items())
+            if vendor_id in alive
+            for row in pair_values(out)
+        ],
+        batch_size=1000,
+    )
 
     shared = result.shared_dependencies
     SharedDependency.objects.filter(vendor_id__in=vendor_ids).exclude(vendor_id__in=shared.keys()).delete()
@@ -224,7 +257,7 @@ def _store_vendors(result: scoring.ScoringResult, vendor_ids: set[int], causes: 
         for vendor_id, out in sorted(shared.items())
         if vendor_id in alive
     ]
-    _upsert(SharedDependency, rows, "vendor", ["labs_reaching", "via", "lab_via", "computed_at"])
+    _upsert(SharedDependency, rows, "vendor", ["labs_reaching", "via", "computed_at"])
     return history
 
 
@@ -261,7 +294,8 @@ def _compute_and_store(
         lab_views=False,  # the labs' own views are read from the vendors' rows (see selectors)
     )
     at = stamp or now
-    return _store_vendors(result, vendor_ids, causes_v, at) + _store_labs(result, lab_ids, causes_l, at)
+    history = _store_vendors(result, vendor_ids, causes_v, at) if vendor_ids else 0
+    return history + (_store_labs(result, lab_ids, causes_l, at) if lab_ids else 0)
 
 
 def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
@@ -273,9 +307,13 @@ def _lock_objects(vendor_ids: set[int], lab_ids: set[int]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_GLOBAL])
             return
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_GLOBAL])
+        # One statement per kind, taken in ascending id order (volatile functions run after the sort).
         for key, ids in ((LOCK_VENDOR, vendor_ids), (LOCK_LAB, lab_ids)):
-            for pk in sorted(ids):
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, pk % 2_147_483_647])
+            if ids:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k ORDER BY k",
+                    [key, sorted({pk % 2_147_483_647 for pk in ids})],
+                )
 
 
 def drain(*, batch: int = DRAIN_BATCH, stamp=None) -> DrainResult:
@@ -289,26 +327,54 @@ def drain(*, batch: int = DRAIN_BATCH, stamp=None) -> DrainResult:
         qs = ScoreMark.objects.order_by("id")
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
-        marks = list(qs.values_list("id", "kind", "object_id", "cause", "cause_lab_id")[:batch])
+        marks = list(
+            qs.values_list("id", "kind", "object_id", "cause", "cause_lab_id", "pair_lab_id")[:batch]
+        )
         if not marks:
             return result
         vendor_ids, lab_ids = set(), set()
+        pair_marks: dict[int, set[int]] = defaultdict(set)  # vendor -> labs whose pairs alone changed
         causes_v: dict[int, list] = defaultdict(list)
         causes_l: dict[int, list] = defaultdict(list)
-        for _, kind, object_id, cause, cause_lab in marks:
+        for _, kind, object_id, cause, cause_lab, pair_lab in marks:
             if kind == ScoreMark.Kind.VENDOR:
-                vendor_ids.add(object_id)
+                if pair_lab is None:
+                    vendor_ids.add(object_id)
+                else:
+                    pair_marks[object_id].add(pair_lab)
                 causes_v[object_id].append((cause, cause_lab))
             else:
                 lab_ids.add(object_id)
                 causes_l[object_id].append((cause, cause_lab))
-        _lock_objects(vendor_ids, lab_ids)
+        # A vendor with any other mark is recomputed whole, which covers its pairs too.
+        pair_marks = {v: labs for v, labs in pair_marks.items() if v not in vendor_ids}
+        _lock_objects(vendor_ids | set(pair_marks), lab_ids)
         if settings.VENDORRISK_DRAIN_DELAY_SECONDS:
             time.sleep(settings.VENDORRISK_DRAIN_DELAY_SECONDS)  # fault-injection hook for tests only
-        inputs = load_inputs(vendor_ids, lab_ids)
-        result.history_rows = _compute_and_store(inputs, vendor_ids, lab_ids, causes_v, causes_l, stamp)
+        now = timezone.now()
+        at = stamp or now
+        scorers: dict = {}  # a lab's scorer, shared by its pairs and its concentration
+        if pair_marks:
+            # (an engagement's pairs need no clock: `at` only stamps the stored rows)
+            history, fallback = incremental.update_pairs(pair_marks, causes_v, at, constants(), scorers)
+            result.history_rows += history
+            vendor_ids |= fallback
+        if vendor_ids:
+            inputs = load_inputs(vendor_ids, ())
+            result.history_rows += _compute_and_store(inputs, vendor_ids, set(), causes_v, causes_l, stamp)
+        if lab_ids:
+            # A lab's concentration needs only its engagements and the graph (the worker's cached copy).
+            labs = incremental.lab_concentrations(lab_ids, now=now, constants=constants(), memo=scorers)
+            values_by_id = {lab_id: lab_values(out, at) for lab_id, out in labs.items()}
+            result.history_rows += _store_rows(
+                LabConcentration, LabConcentrationHistory, "lab", values_by_id, LAB_FIELDS, causes_l, at
+            )
         ScoreMark.objects.filter(id__in=[m[0] for m in marks]).delete()
-        result.marks, result.vendors, result.labs = len(marks), len(vendor_ids), len(lab_ids)
+        result.marks, result.vendors, result.labs = (
+            len(marks),
+            len(vendor_ids | set(pair_marks)),
+            len(lab_ids),
+        )
         result.causes = sorted({m[3] for m in marks})[:MAX_CAUSES]
     result.seconds = time.perf_counter() - started
     return result
@@ -347,6 +413,7 @@ def rebuild_all_pure() -> DrainResult:
         cause_l = {pk: [("full rebuild", None)] for pk in lab_ids}
         history = _compute_and_store(inputs, vendor_ids, lab_ids, cause, cause_l)
         VendorScore.objects.exclude(vendor_id__in=vendor_ids).delete()
+        VendorLabScore.objects.exclude(vendor_id__in=vendor_ids).delete()
         LabConcentration.objects.exclude(lab_id__in=lab_ids).delete()
         if last_mark is not None:
             ScoreMark.objects.filter(id__lte=last_mark).delete()

@@ -10,7 +10,7 @@ import gc
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -197,6 +197,10 @@ class VendorScoreOut:
     components: dict[str, Any]
     lab_harms: dict[int, float]
     own_views: dict[int, tuple[float, str]]
+    # Lab id -> (h(L,W) unrounded, the direct vendors it reaches W through when only indirectly (else ()),
+    # whether those lie in two or more groups): what the stored per-lab rows keep besides the above.
+    lab_parts: dict[int, tuple[float, tuple[int, ...], bool]] = field(default_factory=dict)
+    likelihood_exact: float = 0.0  # ℓ_W unrounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,7 +623,22 @@ class _Scorer:
             components=components,
             lab_harms=lab_harms,
             own_views=own_views,
+            likelihood_exact=likelihood.value,
+            lab_parts={
+                lab_id: (harm, *self.via(min_hops, reaching))
+                for lab_id, (harm, _, min_hops, reaching) in harms.items()
+            },
         )
+
+    def via(self, min_hops: int, reaching: list[_Exposing]) -> tuple[tuple[int, ...], bool]:
+        """The lab's direct vendors a vendor is reached through, when only indirectly, and whether they lie
+        in two or more groups (DESIGN.md section 2, item 9)."""
+        if min_hops == 0:
+            return (), False
+        if len(reaching) == 1:
+            return (reaching[0].vendor_id,), False
+        direct_vendors = tuple(sorted({engagement.vendor_id for engagement in reaching}))
+        return direct_vendors, len({self.root(direct) for direct in direct_vendors}) >= 2
 
     def shared_dependency(self, vendor_id: int, harms: dict[int, _LabHarm]) -> SharedDependencyOut | None:
         lab_via: dict[int, tuple[int, ...]] = {}

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Aggregate, Count, Exists, JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from vendorrisk.core.scoping import cut_to_scope, scope, visible_lab_ids
@@ -20,8 +20,10 @@ from .models import (
     Question,
     Questionnaire,
     SharedDependency,
+    VendorLabScore,
     VendorScore,
     VendorScoreHistory,
+    via_ids,
 )
 from .recompute import constants
 
@@ -101,13 +103,55 @@ def _pending(kind: str, ref: str):
     return Exists(ScoreMark.objects.filter(kind=kind, object_id=OuterRef(ref)))
 
 
+class _JSONRows(Aggregate):
+    """The grouped rows' columns as one JSON array of arrays: as a subquery, a page of score rows reads its
+    per-lab rows (VendorLabScore) in the same query."""
+
+    template = "json_group_array(json_array(%(expressions)s))"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "jsonb_agg(jsonb_build_array(%(expressions)s))"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+PAIR_COLUMNS = ("lab_id", "harm6", "own_score", "own_band")
+
+
+def _pairs_subquery(user, columns=PAIR_COLUMNS, **filters) -> Subquery:
+    rows = scope(VendorLabScore.objects.filter(vendor_id=OuterRef("vendor_id"), **filters), user)
+    return Subquery(rows.order_by().values("vendor_id").annotate(rows=_JSONRows(*columns)).values("rows"))
+
+
+def with_lab_pairs(queryset: QuerySet, user) -> QuerySet:
+    """Score rows with `lab_pairs`: [lab, harm, own score, own band] of each of the user's labs reaching it."""
+    return queryset.annotate(lab_pairs=_pairs_subquery(user))
+
+
+def vendor_score_row(*, user, vendor_id: int) -> VendorScore | None:
+    return with_lab_pairs(VendorScore.objects.filter(vendor_id=vendor_id), user).first()
+
+
 def vendor_score_list(*, user):
+    """Vendor scores, highest first; `with_lab_pairs` adds the per-lab rows where a reader shows them."""
     return scope(
         VendorScore.objects.select_related("vendor").annotate(
             stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")
         ),
         user,
     ).order_by("-score", "vendor_id")
+
+
+def lab_pairs_of(user, row: VendorScore) -> tuple[dict[str, float], dict[str, list]]:
+    """The vendor's per-lab harms and own views that `user` may see, by lab id (as strings, ascending)."""
+    pairs = getattr(row, "lab_pairs", None)
+    if not hasattr(row, "lab_pairs"):
+        pairs = scope(VendorLabScore.objects.filter(vendor_id=row.vendor_id), user).values_list(*PAIR_COLUMNS)
+    pairs = sorted(pairs or ())
+    return (
+        {str(lab): harm for lab, harm, _, _ in pairs},
+        {str(lab): [score, band] for lab, _, score, band in pairs},
+    )
 
 
 def vendor_is_stale(vendor_id: int) -> bool:
@@ -130,41 +174,35 @@ def lab_concentration_list(*, user):
 
 
 def shared_dependency_list(*, user):
-    return scope(
+    qs = scope(
         SharedDependency.objects.select_related("vendor").annotate(
             stale=_pending(ScoreMark.Kind.VENDOR, "vendor_id")
         ),
         user,
-    ).order_by("-labs_reaching", "vendor_id")
+    )
+    if visible_lab_ids(user) is not None:  # a lab-limited user sees the vendors its own labs reach through
+        qs = qs.annotate(lab_via=_pairs_subquery(user, ("via",), via__isnull=False))
+    return qs.order_by("-labs_reaching", "vendor_id")
 
 
 def lab_vendor_views(*, lab_id: int) -> list[dict]:
-    """The lab's own view of every vendor it reaches, from the vendors' stored rows, highest first."""
-    key = str(lab_id)
-    rows = VendorScore.objects.filter(lab_harms__has_key=key).values_list(
-        "vendor_id", "lab_harms", "own_views"
+    """The lab's own view of every vendor it reaches (its VendorLabScore rows), highest first."""
+    rows = (
+        VendorLabScore.objects.filter(lab_id=lab_id)
+        .order_by("-own_score", "-harm6", "vendor_id")
+        .values_list("vendor_id", "harm6", "own_score", "own_band")
     )
-    views = [
-        {"vendor": vendor_id, "harm": harms[key], "score": views[key][0], "band": views[key][1]}
-        for vendor_id, harms, views in rows
-        if key in views
+    return [
+        {"vendor": vendor, "harm": harm, "score": score, "band": band} for vendor, harm, score, band in rows
     ]
-    views.sort(key=lambda v: (-v["score"], -v["harm"], v["vendor"]))
-    return views
 
 
-def cut_to_labs(user, *, components: dict, lab_harms: dict, own_views: dict) -> tuple[dict, dict, dict]:
-    """Per-lab terms of a vendor score, cut to the user's labs (aggregates stay whole elsewhere)."""
+def cut_to_labs(user, *, components: dict) -> dict:
+    """A vendor score's breakdown cut to the user's labs (aggregates stay whole elsewhere)."""
     ids = visible_lab_ids(user)
     if ids is None:
-        return components, lab_harms, own_views
-    keep = {str(i) for i in ids}
-    components = {**components, "labs": [t for t in components.get("labs", []) if t.get("lab") in ids]}
-    return (
-        components,
-        {k: v for k, v in lab_harms.items() if k in keep},
-        {k: v for k, v in own_views.items() if k in keep},
-    )
+        return components
+    return {**components, "labs": [t for t in components.get("labs", []) if t.get("lab") in ids]}
 
 
 def cut_causes(user, causes: list[dict]) -> list[dict]:
@@ -173,10 +211,17 @@ def cut_causes(user, causes: list[dict]) -> list[dict]:
 
 
 def cut_via(user, shared: SharedDependency) -> list[int]:
+    """The direct vendors a shared fourth party is reached through, those of the user's labs only."""
     ids = visible_lab_ids(user)
     if ids is None:
         return list(shared.via)
-    return sorted({v for lab, via in shared.lab_via.items() if int(lab) in ids for v in via})
+    if hasattr(shared, "lab_via"):
+        vias = [row[0] for row in shared.lab_via or ()]
+    else:
+        vias = scope(
+            VendorLabScore.objects.filter(vendor_id=shared.vendor_id, via__isnull=False), user
+        ).values_list("via", flat=True)
+    return sorted({v for via in vias for v in via_ids(via)})
 
 
 def score_band_of(score: float) -> str:
@@ -209,9 +254,8 @@ def vendor_risk_dict(
             "computed_at": None,
         }
     else:
-        components, lab_harms, own_views = cut_to_labs(
-            user, components=row.components, lab_harms=row.lab_harms, own_views=row.own_views
-        )
+        components = cut_to_labs(user, components=row.components)
+        lab_harms, own_views = lab_pairs_of(user, row)
         data = {
             "vendor": vendor_id,
             "score": float(row.score),
@@ -258,7 +302,7 @@ def lab_concentration_dict(lab_id: int, row, *, stale: bool) -> dict:
             if row.spof_vendor_id is not None
             else None
         ),
-        "groups": row.groups,
+        "groups": row.group_list,
         "vendors": lab_vendor_views(lab_id=lab_id),
         "stale": stale,
         "computed_at": row.computed_at,
@@ -311,14 +355,13 @@ class VendorScoreView:
 
 def vendor_score_view(user, vendor: Vendor, *, detail: bool = True) -> VendorScoreView:
     """The vendor's score as `user` may see it. `detail=False` for the small polling fragment."""
-    row = VendorScore.objects.filter(vendor=vendor).first()
+    row = vendor_score_row(user=user, vendor_id=vendor.id)
     stale = vendor_is_stale(vendor.id)
     view = VendorScoreView(vendor=vendor, row=row, stale=stale or row is None)
     if row is None:
         return view
-    components, lab_harms, own_views = cut_to_labs(
-        user, components=row.components, lab_harms=row.lab_harms, own_views=row.own_views
-    )
+    components = cut_to_labs(user, components=row.components)
+    lab_harms, own_views = lab_pairs_of(user, row)
     incident_vendors = {t["vendor"] for t in components.get("incidents", [])}
     terms = {t["lab"]: t for t in components.get("labs", [])}
     engagement_ids = {e["engagement"] for t in terms.values() for e in t.get("engagements", [])}

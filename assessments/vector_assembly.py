@@ -10,6 +10,7 @@ import numpy as np
 
 from . import scoring
 from . import vector_arrays as va
+from .models import groups_to_columns
 from .recompute import MAX_LAB_ENGAGEMENT_ROWS, MAX_LABS_IN_BREAKDOWN, MAX_TERMS_PER_LAB
 
 
@@ -60,12 +61,7 @@ def vendor_rows(common: dict, pairs: dict, eng, vendor_ids: np.ndarray, now) -> 
 
     n = len(vendor_ids)
     bands = scoring.SCORE_BANDS
-    keys = [str(lab) for lab in run_lab.tolist()]
     harm6 = pairs["harm6"].tolist()
-    views = [
-        [score, bands[band]]
-        for score, band in zip(pairs["own_score"].tolist(), pairs["own_band"].tolist(), strict=True)
-    ]
     bounds = np.searchsorted(run_vendor, np.arange(n + 1)).tolist()  # runs are sorted by vendor
     chosen_runs = np.flatnonzero(chosen).tolist()
     labs: list[list] = [[] for _ in range(n)]
@@ -79,12 +75,6 @@ def vendor_rows(common: dict, pairs: dict, eng, vendor_ids: np.ndarray, now) -> 
         labs[v].append(
             {"lab": lab, "harm": harm6[run], "engagements": terms[run], "engagement_count": length}
         )
-    lab_harms = [
-        dict(zip(keys[a:b], harm6[a:b], strict=True)) for a, b in zip(bounds, bounds[1:], strict=False)
-    ]
-    own_views = [
-        dict(zip(keys[a:b], views[a:b], strict=True)) for a, b in zip(bounds, bounds[1:], strict=False)
-    ]
     lab_count = np.diff(bounds).tolist()
 
     rows = {}
@@ -94,6 +84,7 @@ def vendor_rows(common: dict, pairs: dict, eng, vendor_ids: np.ndarray, now) -> 
             "band": bands[common["band"][i]],
             "impact": common["impact"][i],
             "likelihood": common["likelihood"][i],
+            "likelihood_exact": common["likelihood_exact"][i],
             "lab_equivalents": common["lab_equivalents"][i],
             "labs_exposed": common["labs_exposed"][i],
             "base_likelihood": common["base_likelihood"][i],
@@ -108,15 +99,16 @@ def vendor_rows(common: dict, pairs: dict, eng, vendor_ids: np.ndarray, now) -> 
                 },
                 "lab_count": lab_count[i],
             },
-            "lab_harms": lab_harms[i],
-            "own_views": own_views[i],
             "computed_at": now,
         }
     return rows
 
 
-def shared_rows(pairs: dict, eng, vendor_ids: np.ndarray, root_ids: np.ndarray, now) -> dict[int, dict]:
-    """Fourth parties reached only indirectly by two labs, or by one lab through two vendor groups."""
+def shared_rows(
+    pairs: dict, eng, vendor_ids: np.ndarray, root_ids: np.ndarray, now
+) -> tuple[dict[int, dict], dict[str, list]]:
+    """Fourth parties reached only indirectly by two labs, or by one lab through two vendor groups; and the
+    columns of every (vendor, lab) row (`pair_columns`)."""
     n = len(vendor_ids)
     runs, run_vendor, run_lab = pairs["runs"], pairs["run_vendor"], pairs["run_lab"]
     run_of_pair, _ = _run_of_pair(runs, len(pairs["item"]))
@@ -132,22 +124,38 @@ def shared_rows(pairs: dict, eng, vendor_ids: np.ndarray, root_ids: np.ndarray, 
     through_two = np.bincount(run_vendor[two_groups], minlength=n) > 0
     qualifies = (labs_reaching >= 2) | through_two
 
+    # Every indirect run's direct vendors (keys are sorted by run, then by vendor id), as "id,id,…".
+    via: list = [None] * len(runs)
+    key_starts = va.group_starts(key_run)
+    direct_ids = [str(d) for d in vendor_ids[key_direct].tolist()]
+    key_ends = np.append(key_starts[1:], len(key_run)) if len(key_starts) else key_starts
+    for run, a, b in zip(key_run[key_starts].tolist(), key_starts.tolist(), key_ends.tolist(), strict=True):
+        via[run] = ",".join(direct_ids[a:b])
+
     keep = qualifies[run_vendor[key_run]]
     key_run, key_direct = key_run[keep], key_direct[keep]
-    lab_via: dict[int, dict[str, list[int]]] = {}
-    for v, lab, direct_id in zip(
-        run_vendor[key_run].tolist(), run_lab[key_run].tolist(), vendor_ids[key_direct].tolist(), strict=True
-    ):
-        lab_via.setdefault(v, {}).setdefault(str(lab), []).append(direct_id)
+    via_of: dict[int, set[int]] = {}
+    for v, direct_id in zip(run_vendor[key_run].tolist(), vendor_ids[key_direct].tolist(), strict=True):
+        via_of.setdefault(v, set()).add(direct_id)
     rows = {}
-    for v, by_lab in sorted(lab_via.items()):
+    for v, directs in sorted(via_of.items()):
         rows[int(vendor_ids[v])] = {
             "labs_reaching": int(labs_reaching[v]),
-            "via": sorted({d for directs in by_lab.values() for d in directs}),
-            "lab_via": by_lab,
+            "via": sorted(directs),
             "computed_at": now,
         }
-    return rows
+    bands = np.array(scoring.SCORE_BANDS, dtype=object)
+    columns = {
+        "vendor_id": vendor_ids[run_vendor].tolist(),
+        "lab_id": run_lab.tolist(),
+        "harm": pairs["harm"].tolist(),
+        "harm6": pairs["harm6"].tolist(),
+        "own_score": pairs["own_score"].tolist(),
+        "own_band": bands[pairs["own_band"]].tolist(),
+        "via": via,
+        "via_two_groups": two_groups.tolist(),
+    }
+    return rows, columns
 
 
 def _group_reach(reach, root_ids: np.ndarray):
@@ -207,15 +215,17 @@ def lab_rows(lab_list, eng, reach, vendor_ids, root_ids, constants, now) -> dict
     group_exposure = np.where(is_direct, va.round6(d_exposure)[match] if len(d_key) else 0.0, 0.0)
     group_share = np.where(is_direct, d_share6[match] if len(d_key) else 0.0, 0.0)
 
-    group_dicts = [
-        {"group": group, "exposure": exposure, "share": share, "reach_share": reach_share}
-        for group, exposure, share, reach_share in zip(
-            r_group.tolist(), group_exposure.tolist(), group_share.tolist(), r_share6.tolist(), strict=True
-        )
-    ]
+    # Stored as columns (LabConcentration.groups): slices of four lists, no dict per group.
+    columns = {
+        "group": r_group.tolist(),
+        "exposure": group_exposure.tolist(),
+        "share": group_share.tolist(),
+        "reach_share": r_share6.tolist(),
+    }
     bounds = np.append(r_runs, len(r_lab)).tolist()
     groups = {
-        lab: group_dicts[a:b] for lab, a, b in zip(r_lab[r_runs].tolist(), bounds, bounds[1:], strict=False)
+        lab: {key: values[a:b] for key, values in columns.items()}
+        for lab, a, b in zip(r_lab[r_runs].tolist(), bounds, bounds[1:], strict=False)
     }
     x6 = eng.exposure6[eng.levels]
     chosen = np.lexsort((eng.ids, -x6, eng.labs))
@@ -265,7 +275,7 @@ def lab_rows(lab_list, eng, reach, vendor_ids, root_ids, constants, now) -> dict
         "effective_providers": None,
         "spof_vendor_id": None,
         "spof_share": None,
-        "groups": [],
+        "groups": groups_to_columns([]),
         "components": {"total_exposure": 0.0, "engagements": [], "engagement_count": 0},
     }
     return {lab: per_lab.get(lab) or {**empty, "computed_at": now} for lab in lab_list}

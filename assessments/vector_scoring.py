@@ -26,6 +26,8 @@ class VectorResult:
     vendors: dict[int, dict]
     labs: dict[int, dict]
     shared: dict[int, dict]
+    # The VendorLabScore rows as columns (vendor_id, lab_id, harm, …), by vendor then lab.
+    pairs: dict[str, list]
     # Unrounded intermediates, for tests that hold them bit-equal to the pure scorer's: per (vendor, lab)
     # run "run_vendor" / "run_lab" (ids) and "harm"; per vendor (ascending id) "lab_equivalents", "likelihood".
     raw: dict[str, np.ndarray]
@@ -220,6 +222,7 @@ def compute_values(
         "band": va.band_index(scores, constants.score_bands).tolist(),
         "impact": va.round6(impact).tolist(),
         "likelihood": va.round6(likelihood).tolist(),
+        "likelihood_exact": likelihood.tolist(),
         "lab_equivalents": va.round6(lab_equivalents).tolist(),
         "labs_exposed": labs_exposed.tolist(),
         "base_likelihood": base.tolist(),
@@ -228,7 +231,7 @@ def compute_values(
         "incidents": incident_terms,
     }
     vendors = vendor_rows(vendor_common, pairs, eng, vendor_ids, now)
-    shared = shared_rows(pairs, eng, vendor_ids, root_ids, now)
+    shared, pair_columns = shared_rows(pairs, eng, vendor_ids, root_ids, now)
     labs = lab_rows(sorted(set(inputs.labs)), eng, reach, vendor_ids, root_ids, constants, now)
     raw = {
         "run_vendor": vendor_ids[run_vendor],
@@ -237,4 +240,4 @@ def compute_values(
         "lab_equivalents": lab_equivalents,
         "likelihood": likelihood,
     }
-    return VectorResult(vendors=vendors, labs=labs, shared=shared, raw=raw)
+    return VectorResult(vendors=vendors, labs=labs, shared=shared, pairs=pair_columns, raw=raw)

@@ -47,10 +47,15 @@ class ScopedAPIClient(APIClient):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters live in the cache: every test starts with none."""
+    """Throttle counters live in the cache: every test starts with none. The recompute's cached graph
+    goes too: factories write edges and parents without the services, so no graph version moves."""
+    from assessments import incremental
+
     cache.clear()
+    incremental.clear_cache()
     yield
     cache.clear()
+    incremental.clear_cache()
 
 
 # --- labs, vendors, engagements -------------------------------------------------------------------

@@ -41,6 +41,30 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("assessments/recompute.py", "SharedDependency.objects.delete"): "the recompute rebuilds derived rows",
     ("assessments/recompute.py", "model.objects.bulk_create"): "the recompute writes the score rows",
     ("assessments/recompute.py", "ScoreMark.objects.delete"): "the recompute consumes the marks it drained",
+    (
+        "assessments/recompute.py",
+        "VendorLabScore.objects.delete",
+    ): "the recompute rewrites per-lab score rows",
+    (
+        "assessments/recompute.py",
+        "VendorLabScore.objects.bulk_create",
+    ): "the recompute writes per-lab score rows",
+    ("assessments/rebuild.py", "VendorLabScore.objects.delete"): "the full rebuild replaces the per-lab rows",
+    ("assessments/incremental.py", "VendorLabScore.objects.delete"): "the incremental drain rewrites pairs",
+    (
+        "assessments/incremental.py",
+        "VendorLabScore.objects.bulk_create",
+    ): "the incremental drain writes pairs",
+    (
+        "assessments/incremental.py",
+        "SharedDependency.objects.delete",
+    ): "the incremental drain re-decides them",
+    (
+        "assessments/incremental.py",
+        "SharedDependency.objects.bulk_create",
+    ): "the incremental drain writes them",
+    ("vendors/dirty.py", "GraphVersion.objects.update"): "graph writes change the cached graph's version",
+    ("vendors/dirty.py", "GraphVersion.objects.create"): "the first graph write creates the version row",
     ("assessments/rebuild.py", "model.objects.delete"): "the full rebuild replaces the derived score rows",
     ("assessments/rebuild.py", "model.objects.bulk_create"): "the full rebuild writes the score rows",
     ("assessments/rebuild.py", "SharedDependency.objects.delete"): "the full rebuild replaces derived rows",

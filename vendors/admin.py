@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Engagement, Function, Lab, ScoreMark, Vendor, VendorDependency
+from .models import Engagement, Function, GraphVersion, Lab, ScoreMark, Vendor, VendorDependency
 
 
 @admin.register(Lab)
@@ -66,3 +66,19 @@ class ScoreMarkAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "object_id", "cause", "created_at"]
     list_filter = ["kind"]
     search_fields = ["cause"]
+
+
+@admin.register(GraphVersion)
+class GraphVersionAdmin(admin.ModelAdmin):
+    """Read-only: the version is changed by the graph writes themselves (vendors.dirty)."""
+
+    list_display = ["id", "version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

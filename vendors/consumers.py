@@ -102,6 +102,7 @@ def engagements_created(batch: list[Event]) -> None:
             labs=[lab_id],
             cause=cause.format(n=len(group), id=group[0].object_id),
             cause_lab=lab_id,
+            pair_lab=lab_id,  # only this lab's pairs changed at those vendors: the incremental path
         )
 
 

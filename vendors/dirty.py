@@ -9,12 +9,13 @@ The marks are drained by `assessments.tasks.drain_scores`, requested once after 
 """
 
 import logging
+import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
 
 from .graph_queries import group_members, labs_reaching, vendors_downstream, vendors_upstream
-from .models import ScoreMark, vendor_root
+from .models import GraphVersion, ScoreMark, vendor_root
 
 logger = logging.getLogger(__name__)
 # why a string: vendors sits below assessments, so it names the task instead of importing it (the spine
@@ -23,14 +24,23 @@ DRAIN_TASK = "assessments.tasks.drain_scores"
 
 
 def mark(
-    *, vendors: Iterable[int] = (), labs: Iterable[int] = (), cause: str, cause_lab: int | None = None
+    *,
+    vendors: Iterable[int] = (),
+    labs: Iterable[int] = (),
+    cause: str,
+    cause_lab: int | None = None,
+    pair_lab: int | None = None,
 ) -> None:
-    """Write dirty marks in the caller's transaction and request one drain after it commits."""
+    """Write dirty marks in the caller's transaction and request one drain after it commits.
+
+    `pair_lab`: the change is one of that lab's engagements, so at these vendors only the (vendor, lab)
+    pairs changed; the drain updates those incrementally instead of recomputing the vendors whole.
+    """
     cause = cause[:200]
-    kinds = ((ScoreMark.Kind.VENDOR, vendors), (ScoreMark.Kind.LAB, labs))
+    kinds = ((ScoreMark.Kind.VENDOR, vendors, pair_lab), (ScoreMark.Kind.LAB, labs, None))
     rows = [
-        ScoreMark(kind=kind, object_id=pk, cause=cause, cause_lab_id=cause_lab)
-        for kind, ids in kinds
+        ScoreMark(kind=kind, object_id=pk, cause=cause, cause_lab_id=cause_lab, pair_lab_id=pair)
+        for kind, ids, pair in kinds
         for pk in sorted(set(ids))
     ]
     if not rows:
@@ -40,7 +50,22 @@ def mark(
 
 
 def mark_engagement(*, lab_id: int, vendor_id: int, cause: str) -> None:
-    mark(vendors=vendors_downstream([vendor_id]), labs=[lab_id], cause=cause, cause_lab=lab_id)
+    """An engagement of lab L with vendor V: L, V and the vendors downstream of V, where only L's pairs changed."""
+    mark(
+        vendors=vendors_downstream([vendor_id]), labs=[lab_id], cause=cause, cause_lab=lab_id, pair_lab=lab_id
+    )
+
+
+def bump_graph_version() -> None:
+    """The data-sharing graph or a vendor's group changes in this transaction: cached graphs are out of date.
+
+    The new version is a random number, not the old one plus one: a rolled-back write must not leave a
+    version that a later, different graph takes again (a worker may have cached the uncommitted graph when
+    a drain ran inside that transaction, as tests do).
+    """
+    version = secrets.randbits(62)
+    if not GraphVersion.objects.filter(pk=1).update(version=version):
+        GraphVersion.objects.create(pk=1, version=version)
 
 
 def mark_incident(*, vendor_id: int, cause: str) -> None:
@@ -56,6 +81,7 @@ def mark_dependency(*, vendor_id: int, depends_on_id: int, cause: str) -> None:
 
     Called with the graph before and after the change (by the service), so both sides are covered.
     """
+    bump_graph_version()
     vendors = vendors_upstream([vendor_id]) | vendors_downstream([depends_on_id]) | {vendor_id, depends_on_id}
     mark(vendors=vendors, labs=labs_reaching([vendor_id]), cause=cause)
 
@@ -64,6 +90,7 @@ def mark_parent_change(
     *, vendor_id: int, old_parent_id: int | None, new_parent_id: int | None, cause: str
 ) -> None:
     """Every lab that reaches any vendor of the old or the new group."""
+    bump_graph_version()
     roots = {vendor_root(vendor_id)}
     for parent in (old_parent_id, new_parent_id):
         if parent is not None:

@@ -385,6 +385,16 @@ class VendorDependency(TimeStampedModel):
             raise ValidationError({"depends_on": "This dependency already exists."})
 
 
+class GraphVersion(models.Model):
+    """One row: a version changed, in the writing transaction, by every change of the data-sharing graph or of
+    a vendor's group (vendors.dirty.bump_graph_version), so a worker knows when its cached graph is stale."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"graph version {self.version}"
+
+
 class ScoreMark(models.Model):
     """A dirty mark: the score of this vendor or lab must be recomputed. The id is the sequence number."""
 
@@ -399,6 +409,12 @@ class ScoreMark(models.Model):
         null=True,
         blank=True,
         help_text="The lab whose record changed, so history can be cut to a user's labs.",
+    )
+    pair_lab_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Set on a vendor mark written by an engagement change of this lab: only the (vendor, lab) "
+        "pair changed, which the drain updates incrementally (assessments.incremental).",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -51,7 +51,7 @@ class VendorRiskView(APIView):
     @extend_schema(responses={200: VendorRiskSerializer}, operation_id="vendors_risk_retrieve")
     def get(self, request, vendor_pk):
         vendor = vendor_get(user=request.user, pk=vendor_pk)
-        row = VendorScore.objects.filter(vendor=vendor).first()
+        row = selectors.vendor_score_row(user=request.user, vendor_id=vendor.id)
         return Response(
             vendor_risk_dict(
                 request.user, row, vendor_id=vendor.id, stale=selectors.vendor_is_stale(vendor.id)
@@ -147,7 +147,8 @@ class RiskVendorListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return selectors.vendor_score_list(user=self.request.user)
+        user = self.request.user
+        return selectors.with_lab_pairs(selectors.vendor_score_list(user=user), user)
 
     def list(self, request, *args, **kwargs):
         qs = self.filter_queryset(self.get_queryset())

@@ -1,4 +1,4 @@
-from assessments.models import LabConcentration, SharedDependency, VendorScore
+from assessments.models import LabConcentration, SharedDependency, VendorLabScore, VendorScore
 
 
 def stored_scores() -> dict:
@@ -14,8 +14,6 @@ def stored_scores() -> dict:
             s.base_likelihood,
             s.assessment_id,
             s.components,
-            s.lab_harms,
-            s.own_views,
         )
         for s in VendorScore.objects.all()
     }
@@ -34,5 +32,9 @@ def stored_scores() -> dict:
         )
         for c in LabConcentration.objects.all()
     }
-    shared = {s.vendor_id: (s.labs_reaching, s.via, s.lab_via) for s in SharedDependency.objects.all()}
-    return {"vendors": vendors, "labs": labs, "shared": shared}
+    shared = {s.vendor_id: (s.labs_reaching, s.via) for s in SharedDependency.objects.all()}
+    pairs = {
+        (p.vendor_id, p.lab_id): (p.harm, p.harm6, p.own_score, p.own_band, p.via, p.via_two_groups)
+        for p in VendorLabScore.objects.all()
+    }
+    return {"vendors": vendors, "labs": labs, "shared": shared, "pairs": pairs}

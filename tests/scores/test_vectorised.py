@@ -45,6 +45,16 @@ def expected_values(inputs, constants):
     )
 
 
+def expected_pairs(inputs, constants) -> list[dict]:
+    """The VendorLabScore rows the drain writes from the pure scorer, by vendor then lab."""
+    result = scoring.compute(inputs, now=NOW, constants=constants, lab_views=False)
+    return [row for _, out in sorted(result.vendors.items()) for row in recompute.pair_values(out)]
+
+
+def pair_rows(columns: dict) -> list[dict]:
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 @st.composite
 def worlds(draw):
     n_vendors = draw(st.integers(0, 12))
@@ -111,6 +121,7 @@ def test_vectorised_equals_pure_scorer(world):
     assert result.vendors == vendors
     assert result.labs == labs
     assert result.shared == shared
+    assert pair_rows(result.pairs) == expected_pairs(inputs, constants)
     assert_raw_equal(inputs, constants, result.raw)
 
 
@@ -150,6 +161,7 @@ def test_dense_world_bit_equal():
     assert_raw_equal(inputs, scoring.DEFAULT, result.raw)
     vendors_expected, labs_expected, shared_expected = expected_values(inputs, scoring.DEFAULT)
     assert (result.vendors, result.labs, result.shared) == (vendors_expected, labs_expected, shared_expected)
+    assert pair_rows(result.pairs) == expected_pairs(inputs, scoring.DEFAULT)
 
 
 def test_reference_case_vectorised():
@@ -173,7 +185,15 @@ def test_reference_case_vectorised():
         0.894601,
         2.25,
     )
-    assert row["own_views"] == {"1": [56.3, "high"], "2": [56.3, "high"], "3": [56.3, "high"]}
+    pairs = result.pairs
+    assert list(
+        zip(pairs["vendor_id"], pairs["lab_id"], pairs["own_score"], pairs["own_band"], strict=True)
+    ) == [
+        (10, 1, 56.3, "high"),
+        (10, 2, 56.3, "high"),
+        (10, 3, 56.3, "high"),
+    ]
+    assert pairs["harm"] == [0.75] * 3 and pairs["via"] == [None] * 3
     assert [result.labs[lab]["hhi"] for lab in (1, 2, 3)] == [10000.0] * 3
 
 

@@ -11,7 +11,9 @@ from vendorrisk.core.scoping import OTHER_LAB, lab_in_scope, redact
 # Marks and score rows are machine bookkeeping, not user changes.
 NOT_AUDITED = {
     "ScoreMark",
+    "GraphVersion",
     "VendorScore",
+    "VendorLabScore",
     "LabConcentration",
     "SharedDependency",
     "VendorScoreHistory",

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Questionnaire
 from incidents.models import Incident
+from vendors import dirty
 from vendors.models import Engagement, Lab, ScoreMark, Vendor, VendorDependency
 from vendors.rules import CRITICALITY_ORDER
 
@@ -20,6 +21,7 @@ LEVELS = {
 
 def build_world(rng, n) -> None:
     with transaction.atomic():
+        dirty.bump_graph_version()  # the graph is replaced below, without the services
         with connection.cursor() as c:
             c.execute(
                 "TRUNCATE vendors_scoremark, assessments_vendorscore, assessments_vendorscorehistory, "
