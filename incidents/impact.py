@@ -12,7 +12,7 @@ from typing import Protocol
 
 from vendorrisk.core.scoping import visible_lab_ids
 from vendors.choices import DataCategory, EngagementStatus
-from vendors.graph import shortest_paths
+from vendors.graph import reverse, shortest_paths, within_hops_many
 from vendors.graph_queries import MAX_HOPS, edges_near
 from vendors.models import Engagement, Lab
 from vendors.rules import is_exposing
@@ -178,29 +178,39 @@ def lab_exposure(lab: Lab) -> list[dict]:
     return result
 
 
-def open_exposed_incident_ids(engagements: list[Engagement]) -> list[int]:
-    """Open incidents that any of `engagements` (a reader's labs' non-proposed ones) is exposed to.
+def open_exposed_incident_ids(engagements: Iterable) -> list[int]:
+    """Open incidents that any of `engagements` (a reader's labs' non-proposed ones; anything with their
+    vendor_id, status, data_disposed_on and start_date) is exposed to.
 
-    `lab_exposure`'s rule for many labs at once, in a fixed number of queries; newest first.
+    `lab_exposure`'s rule for many labs at once, in a fixed number of queries; newest first. Each incident
+    is checked only against the engagements with a vendor that reaches it (walked up from the incident's
+    vendor once per vendor), not against every engagement: an all-labs reader has 100,000 of them.
     """
-    direct = {e.vendor_id for e in engagements}
-    if not direct:
+    by_vendor: dict[int, list] = {}
+    for engagement in engagements:
+        by_vendor.setdefault(engagement.vendor_id, []).append(engagement)
+    if not by_vendor:
         return []
-    edges = edges_near(direct, downstream=True)
-    paths = {v: shortest_paths(v, edges, MAX_HOPS) for v in direct}
-    reached = {w for p in paths.values() for w in p}
+    edges = edges_near(set(by_vendor), downstream=True)
+    upstream = reverse(edges)  # every path from a direct vendor to a reached one runs on these edges
     incidents = (
-        Incident.objects.filter(vendor_id__in=reached, status__in=OPEN_STATUSES)
+        Incident.objects.filter(
+            vendor_id__in=within_hops_many(by_vendor, edges, MAX_HOPS), status__in=OPEN_STATUSES
+        )
         .only("id", "vendor_id", "occurred_at", "discovered_at")
         .order_by("-discovered_at", "-id")
     )
+    reaching: dict[int, list[int]] = {}  # incident vendor -> the direct vendors within MAX_HOPS of it
     hits = []
     for incident in incidents:
+        vendor = incident.vendor_id
+        if vendor not in reaching:
+            reaching[vendor] = [v for v in within_hops_many([vendor], upstream, MAX_HOPS) if v in by_vendor]
         day = reference_date(incident)
         if any(
-            incident.vendor_id in paths[e.vendor_id]
-            and is_exposing(e.status, e.data_disposed_on, start_date=e.start_date, on=day)
-            for e in engagements
+            is_exposing(e.status, e.data_disposed_on, start_date=e.start_date, on=day)
+            for direct in reaching[vendor]
+            for e in by_vendor[direct]
         ):
             hits.append(incident.id)
     return hits
