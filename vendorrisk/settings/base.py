@@ -298,6 +298,8 @@ EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)
 # Units of each currency per 1 EUR: the ECB euro foreign exchange reference rates of DORA_EUR_RATES_DATE.
 # `DORA_EUR_RATES="USD=1.0412,GBP=0.8301"` overrides or adds rates (and DORA_EUR_RATES_DATE names their day);
 # a lab whose currency has no rate is left out of the asset-weighted share and counted as such.
+# Checked against a published copy of that day's table: USD only. The others were written down without the
+# table at hand (no internet here); check them against the ECB's 31 December 2024 table, or override them.
 DORA_EUR_RATES_DATE = env.str("DORA_EUR_RATES_DATE", default="2024-12-31")
 DORA_EUR_RATES_DEFAULT = {
     "EUR": "1",
