@@ -190,6 +190,10 @@ def update_pairs(
         return 0, fallback
     graph = cached_graph(memo)
 
+    def pairs_for(lab_id: int, vendor_ids: set[int]) -> dict:
+        likelihoods = {v: stored[v].likelihood_exact for v in sorted(vendor_ids)}
+        return lab_pairs(lab_id, likelihoods, graph, now=now, constants=constants, memo=memo)
+
     by_lab: dict[int, set[int]] = defaultdict(set)
     for vendor_id, labs in vendors.items():
         for lab_id in labs:
@@ -197,14 +201,7 @@ def update_pairs(
     fresh_terms: dict[tuple[int, int], dict | None] = {}
     new_rows, stale_pairs = [], Q()
     for lab_id, vendor_ids in sorted(by_lab.items()):
-        results = lab_pairs(
-            lab_id,
-            {v: stored[v].likelihood_exact for v in sorted(vendor_ids)},
-            graph,
-            now=now,
-            constants=constants,
-            memo=memo,
-        )
+        results = pairs_for(lab_id, vendor_ids)
         for vendor_id, result in results.items():
             fresh_terms[vendor_id, lab_id] = result.term
             if result.row is not None:
@@ -263,14 +260,7 @@ def update_pairs(
     for vendor_id, lab_id in missing_terms:
         entering[lab_id].add(vendor_id)
     for lab_id, vendor_ids in sorted(entering.items()):
-        results = lab_pairs(
-            lab_id,
-            {v: stored[v].likelihood_exact for v in sorted(vendor_ids)},
-            graph,
-            now=now,
-            constants=constants,
-            memo=memo,
-        )
+        results = pairs_for(lab_id, vendor_ids)
         for vendor_id, result in results.items():
             fresh_terms[vendor_id, lab_id] = result.term
     for vendor_id, values in values_by_id.items():

@@ -13,6 +13,7 @@ from vendorrisk.core.roles import Role, user_role
 from .choices import DataCategory
 from .csv_import import COLUMNS as ENGAGEMENT_COLUMNS
 from .models import TEXT_MAX, Engagement, Function
+from .register_fields import FUNCTION_FIELDS
 from .selectors import function_list, lab_list, vendor_list
 from .validators import COUNTRY_CODES
 
@@ -115,18 +116,7 @@ class FunctionForm(BoundedDatesFormMixin, forms.ModelForm):
 
     class Meta:
         model = Function
-        fields = [
-            "lab",
-            "identifier",
-            "name",
-            "licensed_activity",
-            "critical_or_important",
-            "reasons",
-            "last_assessed_on",
-            "rto_hours",
-            "rpo_hours",
-            "discontinuation_impact",
-        ]
+        fields = ["lab", *FUNCTION_FIELDS]
         widgets = {"last_assessed_on": DateInput(), "reasons": forms.Textarea(attrs={"rows": 3})}
         labels = {"rto_hours": "RTO (hours)", "rpo_hours": "RPO (hours)"}
         help_texts = {

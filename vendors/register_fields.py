@@ -11,6 +11,19 @@ from .choices import LICENSED_ACTIVITIES, ArrangementType, CriticalOrImportant, 
 
 NAME_MAX = 200
 
+# A function's own fields after its lab, in one order for the web form and the API serializer.
+FUNCTION_FIELDS = (
+    "identifier",
+    "name",
+    "licensed_activity",
+    "critical_or_important",
+    "reasons",
+    "last_assessed_on",
+    "rto_hours",
+    "rpo_hours",
+    "discontinuation_impact",
+)
+
 
 class Function(TimeStampedModel):
     """A function of a lab that ICT services support (DORA register template B_06.01)."""

@@ -14,6 +14,7 @@ from vendorrisk.core.scoping import can_see_lab
 
 from ..choices import DataCategory, Regime
 from ..models import ENGAGEMENT_REGISTER_FIELDS, TEXT_MAX, Engagement, Function, Lab, Vendor, VendorDependency
+from ..register_fields import FUNCTION_FIELDS
 
 
 class VisibleLabField(ScopedPrimaryKeyRelatedField):
@@ -161,22 +162,7 @@ class FunctionSerializer(ModelSerializer):
 
     class Meta:
         model = Function
-        fields = [
-            "id",
-            "lab",
-            "lab_name",
-            "identifier",
-            "name",
-            "licensed_activity",
-            "critical_or_important",
-            "reasons",
-            "last_assessed_on",
-            "rto_hours",
-            "rpo_hours",
-            "discontinuation_impact",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "lab", "lab_name", *FUNCTION_FIELDS, "created_at", "updated_at"]
         validators = []  # the unique identifier per lab is checked by the model
 
 
