@@ -11,12 +11,14 @@ import csv
 import io
 import json
 import time
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from vendorrisk.core import events
 from vendors.models import Lab, ScoreMark, Vendor
 
 from . import scoring, vector_scoring
@@ -28,10 +30,19 @@ from .models import (
     VendorScore,
     VendorScoreHistory,
 )
-from .recompute import LAB_FIELDS, LOCK_GLOBAL, VENDOR_FIELDS, DrainResult, constants
+from .recompute import (
+    LAB_FIELDS,
+    LOCK_GLOBAL,
+    VENDOR_FIELDS,
+    DrainResult,
+    _band_events,
+    _causes_for,
+    constants,
+)
 from .recompute_inputs import load_all_inputs
 
 CAUSE = "full rebuild"
+REBUILT = [{"cause": CAUSE, "lab": None}]
 COPY_CHUNK_ROWS = 20_000
 
 
@@ -105,36 +116,61 @@ def write_rows(model, rows: list[dict]) -> None:
         model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
 
 
-def _replace(model, history_model, key: str, values_by_id: dict[int, dict], watched: list[str], now) -> int:
-    """Swap the table's rows for these; history where a watched value changed. Returns history rows."""
+def _replace(
+    model, history_model, key: str, values_by_id: dict[int, dict], watched: list[str], now, causes=None
+) -> int:
+    """Swap the table's rows for these; history where a watched value changed (with the marks' causes of
+    that object when the rebuild drains a backlog, else "full rebuild"), an event where the band changed."""
     previous = {row[0]: row[1:] for row in model.objects.values_list(f"{key}_id", *watched).iterator()}
-    history = []
+    band_at = watched.index("band")
+    history, band_changes = [], []
     for pk, values in values_by_id.items():
         current = tuple(values[f] for f in watched)
-        if previous.get(pk) != current:
+        old = previous.get(pk)
+        if old is not None and old[band_at] != values["band"]:
+            band_changes.append((pk, old[band_at], values))
+        if old != current:
+            cause_list, count = _causes_for(causes, pk) if causes and pk in causes else (REBUILT, 1)
             history.append(
                 {
                     f"{key}_id": pk,
                     **dict(zip(watched, current, strict=True)),
-                    "causes": [{"cause": CAUSE, "lab": None}],
-                    "cause_count": 1,
+                    "causes": cause_list,
+                    "cause_count": count,
                     "computed_at": now,
                 }
             )
     model.objects.all().delete()
     write_rows(model, [{f"{key}_id": pk, **values} for pk, values in sorted(values_by_id.items())])
     write_rows(history_model, history)
+    events.record_many(_band_events(key, sorted(band_changes, key=lambda c: c[0]), now), actor=None)
     return len(history)
 
 
-def rebuild_all() -> DrainResult:
-    """Recompute every vendor and lab from scratch, and clear the marks that rebuild covers."""
+def _mark_causes(last_mark: int) -> tuple[int, dict, dict]:
+    """The causes of the marks up to `last_mark`, by vendor and by lab, as the drain would record them."""
+    marks, by_vendor, by_lab = 0, defaultdict(list), defaultdict(list)
+    rows = ScoreMark.objects.filter(id__lte=last_mark).order_by("id")
+    for kind, object_id, cause, cause_lab in rows.values_list("kind", "object_id", "cause", "cause_lab_id"):
+        marks += 1
+        (by_vendor if kind == ScoreMark.Kind.VENDOR else by_lab)[object_id].append((cause, cause_lab))
+    return marks, by_vendor, by_lab
+
+
+def rebuild_all(*, drain_backlog: bool = False) -> DrainResult:
+    """Recompute every vendor and lab from scratch, and clear the marks that rebuild covers.
+
+    `drain_backlog`: the rebuild stands in for a drain of a large backlog, so the history rows it writes
+    carry the marks' causes (as the drain's would) instead of "full rebuild"."""
     started = time.perf_counter()
     with scoring.collector_paused(), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_GLOBAL])
         last_mark = ScoreMark.objects.order_by("-id").values_list("id", flat=True).first()
+        marks, causes_v, causes_l = (
+            _mark_causes(last_mark) if drain_backlog and last_mark else (0, None, None)
+        )
         inputs = load_all_inputs()
         now = timezone.now()
         result = vector_scoring.compute_values(inputs, now=now, constants=constants())
@@ -143,7 +179,9 @@ def rebuild_all() -> DrainResult:
         labs = set(Lab.objects.values_list("id", flat=True))
         vendor_values = {pk: v for pk, v in result.vendors.items() if pk in vendors}
         lab_values = {pk: v for pk, v in result.labs.items() if pk in labs}
-        history = _replace(VendorScore, VendorScoreHistory, "vendor", vendor_values, VENDOR_FIELDS, now)
+        history = _replace(
+            VendorScore, VendorScoreHistory, "vendor", vendor_values, VENDOR_FIELDS, now, causes_v
+        )
         VendorLabScore.objects.all().delete()
         alive = [
             v in vendors and lab in labs
@@ -163,11 +201,13 @@ def rebuild_all() -> DrainResult:
             SharedDependency,
             [{"vendor_id": pk, **values} for pk, values in sorted(result.shared.items()) if pk in vendors],
         )
-        history += _replace(LabConcentration, LabConcentrationHistory, "lab", lab_values, LAB_FIELDS, now)
+        history += _replace(
+            LabConcentration, LabConcentrationHistory, "lab", lab_values, LAB_FIELDS, now, causes_l
+        )
         if last_mark is not None:
             ScoreMark.objects.filter(id__lte=last_mark).delete()
     return DrainResult(
-        marks=0,
+        marks=marks,
         vendors=len(vendor_values),
         labs=len(lab_values),
         history_rows=history,

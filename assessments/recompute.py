@@ -381,8 +381,15 @@ def drain(*, batch: int = DRAIN_BATCH, stamp=None) -> DrainResult:
 
 
 def drain_all(*, stamp=None) -> list[DrainResult]:
-    """Drain until no marks are left (the sweep). `stamp`: see `drain`."""
+    """Drain until no marks are left (the sweep). `stamp`: see `drain`.
+
+    A backlog that reaches many labs (a large import) is cheaper to rebuild than to drain: the incremental
+    path costs tens of milliseconds per lab, the vectorised rebuild a fixed time (BENCHMARKS.md). Past
+    `VENDORRISK_REBUILD_BACKLOG_LABS` labs, and a quarter of all labs, the rebuild drains it, keeping the
+    marks' causes in the history it writes."""
     results = []
+    if stamp is None and _backlog_wants_rebuild():
+        results.append(rebuild_all(drain_backlog=True))
     while True:
         result = drain(stamp=stamp)
         if not result.marks:
@@ -390,11 +397,21 @@ def drain_all(*, stamp=None) -> list[DrainResult]:
         results.append(result)
 
 
-def rebuild_all() -> DrainResult:
+def _backlog_wants_rebuild() -> bool:
+    threshold = settings.VENDORRISK_REBUILD_BACKLOG_LABS
+    if not threshold:
+        return False
+    paired = ScoreMark.objects.filter(pair_lab_id__isnull=False).order_by().values_list("pair_lab_id")
+    marked = ScoreMark.objects.filter(kind=ScoreMark.Kind.LAB).order_by().values_list("object_id")
+    touched = len(paired.union(marked))  # UNION: each lab once
+    return touched >= threshold and touched * 4 >= Lab.objects.count()
+
+
+def rebuild_all(*, drain_backlog: bool = False) -> DrainResult:
     """Recompute every vendor and lab from scratch (the vectorised rebuild), and clear the marks it covers."""
     from .rebuild import rebuild_all as vectorised_rebuild  # why here: rebuild builds on this module
 
-    return vectorised_rebuild()
+    return vectorised_rebuild(drain_backlog=drain_backlog)
 
 
 def rebuild_all_pure() -> DrainResult:

@@ -262,6 +262,9 @@ CELERY_TIMEZONE = "UTC"
 
 # SWEEP_SECONDS (read in vendorrisk/celery.py): how often beat sweeps marks whose drain request was lost.
 VENDORRISK_DRAIN_DELAY_SECONDS = 0.0
+# A backlog of score marks reaching at least this many labs (and a quarter of all labs) is drained by the
+# vectorised full rebuild instead of pair by pair (a large import); 0 never.
+VENDORRISK_REBUILD_BACKLOG_LABS = env.int("VENDORRISK_REBUILD_BACKLOG_LABS", default=500)
 
 # Scoring constants (DESIGN.md section 2); a team may override any entry.
 VENDORRISK_SCORING: dict = {}
