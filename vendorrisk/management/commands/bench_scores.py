@@ -382,13 +382,20 @@ class Command(BaseCommand):
                 drains.append(result)
             return result
 
-        recompute.drain = counting_drain
+        original_rebuild = recompute.rebuild_all
+
+        def counting_rebuild(**kwargs):  # a backlog past VENDORRISK_REBUILD_BACKLOG_LABS: one rebuild
+            result = original_rebuild(**kwargs)
+            drains.append(result)
+            return result
+
+        recompute.drain, recompute.rebuild_all = counting_drain, counting_rebuild
         try:
             started = time.perf_counter()
             vendor_services.engagement_bulk_create(actor=None, rows=[{**r} for r in rows])
             elapsed = time.perf_counter() - started
         finally:
-            recompute.drain = original
+            recompute.drain, recompute.rebuild_all = original, original_rebuild
         assert not ScoreMark.objects.exists()
         assert VendorScore.objects.count() == len(vendor_ids)
         return len(drains), round(elapsed, 3)
