@@ -1,9 +1,10 @@
 """The full rebuild (`recompute_scores --all`): the vectorised scorer over every input, fresh rows in bulk.
 
 Inside one transaction: read every input with one plain query per table, compute every stored value with
-`vector_scoring` (equal to the pure scorer), then replace the score tables wholesale — one DELETE and one
-COPY per table on PostgreSQL (psycopg2 `copy_expert`), `bulk_create` elsewhere — and add a history row
-where a watched value changed. Readers keep seeing the previous rows until the transaction commits. The
+`vector_scoring` (equal to the pure scorer), then replace the score tables wholesale — on PostgreSQL each is
+COPYed (psycopg2 `copy_expert`) into a fresh table, indexed and swapped in (`replaced`); elsewhere DELETE and
+`bulk_create` — and add a history row where a watched value changed. Readers keep seeing the previous rows
+until the transaction commits. The
 cyclic garbage collector is paused throughout: the build makes millions of small containers and no cycles.
 """
 
@@ -12,6 +13,7 @@ import io
 import json
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -58,12 +60,14 @@ def _csv_value(value):
     return value
 
 
-def _copy(model, rows: list[dict]) -> None:
-    """COPY the rows (dicts of attribute name → value, all with the same keys) into the model's table."""
+def _copy(model, rows: list[dict], table: str | None = None) -> None:
+    """COPY the rows (dicts of attribute name → value, all with the same keys) into the model's table (or
+    `table`, a fresh copy of it)."""
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     names = list(rows[0])
     columns = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in names)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    target = connection.ops.quote_name(table or model._meta.db_table)
+    sql = f"COPY {target} ({columns}) FROM STDIN WITH (FORMAT csv)"
     with connection.cursor() as cursor:
         for offset in range(0, len(rows), COPY_CHUNK_ROWS):
             buffer = io.StringIO()
@@ -74,7 +78,7 @@ def _copy(model, rows: list[dict]) -> None:
             cursor.cursor.copy_expert(sql, buffer)
 
 
-def copy_columns(model, columns: dict[str, list]) -> None:
+def copy_columns(model, columns: dict[str, list], table: str | None = None) -> None:
     """Insert fresh rows given as columns (attribute name → values): COPY on PostgreSQL, else bulk_create."""
     names = list(columns)
     total = len(columns[names[0]]) if names else 0
@@ -91,7 +95,8 @@ def copy_columns(model, columns: dict[str, list]) -> None:
         return
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     quoted = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in names)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN WITH (FORMAT csv)"
+    target = connection.ops.quote_name(table or model._meta.db_table)
+    sql = f"COPY {target} ({quoted}) FROM STDIN WITH (FORMAT csv)"
     with connection.cursor() as cursor:
         for offset in range(0, total, COPY_CHUNK_ROWS * 5):
             buffer = io.StringIO()
@@ -106,14 +111,75 @@ def copy_columns(model, columns: dict[str, list]) -> None:
             cursor.cursor.copy_expert(sql, buffer)
 
 
-def write_rows(model, rows: list[dict]) -> None:
-    """Insert fresh rows in bulk: COPY on PostgreSQL, bulk_create elsewhere."""
+def write_rows(model, rows: list[dict], table: str | None = None) -> None:
+    """Insert fresh rows in bulk: COPY on PostgreSQL (into `table` if given), bulk_create elsewhere."""
     if not rows:
         return
     if connection.vendor == "postgresql":
-        _copy(model, rows)
+        _copy(model, rows, table)
     else:
         model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
+
+
+@contextmanager
+def replaced(model):
+    """Replace every row of `model`'s table by what the block writes into the yielded table name.
+
+    PostgreSQL: the block fills a fresh copy of the table (its columns, defaults and identity, no index or
+    constraint yet, so COPY maintains nothing); then the copy gets the table's constraints and indexes, the
+    old table is dropped and the copy renamed into its place, each index, constraint and the id sequence
+    under its old name (so migrations still find them). Readers see the old rows until the caller's
+    transaction commits. Elsewhere the rows are deleted and the block writes into the table itself."""
+    table = model._meta.db_table
+    if connection.vendor != "postgresql":
+        model.objects.all().delete()
+        yield table
+        return
+    q = connection.ops.quote_name
+    fresh = f"{table}__fresh"[:63]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {q(fresh)}")
+        cursor.execute(f"CREATE TABLE {q(fresh)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+    yield fresh
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+            "ORDER BY contype = 'f', conname",
+            [q(table)],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, q(table)],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [q(table), model._meta.pk.column])
+        (old_sequence,) = cursor.fetchone()
+        renames = []
+        for number, (name, definition) in enumerate(constraints):
+            temporary = f"swap{number}_{name}"[:63]
+            cursor.execute(f"ALTER TABLE {q(fresh)} ADD CONSTRAINT {q(temporary)} {definition}")
+            renames.append(f"ALTER TABLE {q(table)} RENAME CONSTRAINT {q(temporary)} TO {q(name)}")
+        for number, (name, definition) in enumerate(indexes):
+            temporary = f"swapi{number}_{name}"[:63]
+            head, _, tail = definition.partition(" ON ")
+            columns = tail.split(" USING ", 1)[1]
+            unique = "UNIQUE " if head.startswith("CREATE UNIQUE") else ""
+            cursor.execute(f"CREATE {unique}INDEX {q(temporary)} ON {q(fresh)} USING {columns}")
+            renames.append(f"ALTER INDEX {q(temporary)} RENAME TO {q(name)}")
+        # Deferred foreign-key checks still pending on the old table (rows the transaction wrote before) run
+        # now instead of at commit: a table with pending trigger events cannot be dropped.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"DROP TABLE {q(table)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(f"ALTER TABLE {q(fresh)} RENAME TO {q(table)}")
+        for statement in renames:
+            cursor.execute(statement)
+        if old_sequence:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [q(table), model._meta.pk.column])
+            (new_sequence,) = cursor.fetchone()
+            cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {q(old_sequence.split('.')[-1])}")
 
 
 def _replace(
@@ -140,8 +206,8 @@ def _replace(
                     "computed_at": now,
                 }
             )
-    model.objects.all().delete()
-    write_rows(model, [{f"{key}_id": pk, **values} for pk, values in sorted(values_by_id.items())])
+    with replaced(model) as table:
+        write_rows(model, [{f"{key}_id": pk, **values} for pk, values in sorted(values_by_id.items())], table)
     write_rows(history_model, history)
     events.record_many(_band_events(key, sorted(band_changes, key=lambda c: c[0]), now), actor=None)
     return len(history)
@@ -182,25 +248,31 @@ def rebuild_all(*, drain_backlog: bool = False) -> DrainResult:
         history = _replace(
             VendorScore, VendorScoreHistory, "vendor", vendor_values, VENDOR_FIELDS, now, causes_v
         )
-        VendorLabScore.objects.all().delete()
         alive = [
             v in vendors and lab in labs
             for v, lab in zip(result.pairs["vendor_id"], result.pairs["lab_id"], strict=True)
         ]
-        copy_columns(
-            VendorLabScore,
-            {
-                name: [v for v, keep in zip(values, alive, strict=True) if keep]
-                for name, values in result.pairs.items()
-            }
-            if not all(alive)
-            else result.pairs,
-        )
-        SharedDependency.objects.all().delete()
-        write_rows(
-            SharedDependency,
-            [{"vendor_id": pk, **values} for pk, values in sorted(result.shared.items()) if pk in vendors],
-        )
+        with replaced(VendorLabScore) as table:
+            copy_columns(
+                VendorLabScore,
+                {
+                    name: [v for v, keep in zip(values, alive, strict=True) if keep]
+                    for name, values in result.pairs.items()
+                }
+                if not all(alive)
+                else result.pairs,
+                table,
+            )
+        with replaced(SharedDependency) as table:
+            write_rows(
+                SharedDependency,
+                [
+                    {"vendor_id": pk, **values}
+                    for pk, values in sorted(result.shared.items())
+                    if pk in vendors
+                ],
+                table,
+            )
         history += _replace(
             LabConcentration, LabConcentrationHistory, "lab", lab_values, LAB_FIELDS, now, causes_l
         )
