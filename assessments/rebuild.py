@@ -60,26 +60,9 @@ def _csv_value(value):
     return value
 
 
-def _copy(model, rows: list[dict], table: str | None = None) -> None:
-    """COPY the rows (dicts of attribute name → value, all with the same keys) into the model's table (or
-    `table`, a fresh copy of it)."""
-    by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    names = list(rows[0])
-    columns = ", ".join(connection.ops.quote_name(by_attname[name].column) for name in names)
-    target = connection.ops.quote_name(table or model._meta.db_table)
-    sql = f"COPY {target} ({columns}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor:
-        for offset in range(0, len(rows), COPY_CHUNK_ROWS):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            for row in rows[offset : offset + COPY_CHUNK_ROWS]:
-                writer.writerow([_csv_value(row[name]) for name in names])
-            buffer.seek(0)
-            cursor.cursor.copy_expert(sql, buffer)
-
-
 def copy_columns(model, columns: dict[str, list], table: str | None = None) -> None:
-    """Insert fresh rows given as columns (attribute name → values): COPY on PostgreSQL, else bulk_create."""
+    """Insert fresh rows given as columns (attribute name → values, each as CSV can carry it): COPY on
+    PostgreSQL (into `table`, a fresh copy of the model's table, if given), else bulk_create."""
     names = list(columns)
     total = len(columns[names[0]]) if names else 0
     if not total:
@@ -116,7 +99,8 @@ def write_rows(model, rows: list[dict], table: str | None = None) -> None:
     if not rows:
         return
     if connection.vendor == "postgresql":
-        _copy(model, rows, table)
+        names = list(rows[0])
+        copy_columns(model, {name: [_csv_value(row[name]) for row in rows] for name in names}, table)
     else:
         model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
 
