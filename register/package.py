@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import templates as t
 from .build import Register
@@ -90,6 +91,12 @@ def write_zip(register: Register, name: str | None = None) -> tuple[str, bytes]:
     return f"{name}.zip", buffer.getvalue()
 
 
+def _cell(value):
+    """A value a worksheet can hold: XML 1.0 forbids most control characters, which names and free text may
+    carry (the CSV files keep them); each is shown as U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def write_xlsx(register: Register) -> bytes:
     """The same templates as sheets, with the column labels above the codes, for people to read."""
     workbook = Workbook()
@@ -98,7 +105,7 @@ def write_xlsx(register: Register) -> bytes:
         sheet = workbook.create_sheet(template.id)
         sheet.append([c.label for c in template.columns])
         for row in template_rows(register, template):
-            sheet.append(row)
+            sheet.append([_cell(value) for value in row])
         sheet.freeze_panes = "A3"
     buffer = io.BytesIO()
     workbook.save(buffer)

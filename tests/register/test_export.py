@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from register import templates as t
 from register.build import supply_chain
 from tests import factories as f
-from vendors.models import Engagement
+from vendors.models import Engagement, Vendor
 
 from .conftest import LAB_A_LEI, LAB_B_LEI, REFERENCE, VENDOR_LEI
 
@@ -203,6 +203,18 @@ def test_the_workbook_has_a_sheet_per_template(api_client_for, viewer_lab_a, reg
     sheet = book["B_02.01"]
     assert [c.value for c in sheet[2]] == t.BY_ID["B_02.01"].header
     assert sheet["A3"].value == "CTR-A-1"
+
+
+def test_the_workbook_takes_control_characters_in_names(api_client_for, viewer_lab_a, reg, lab_a, vendor_a):
+    """openpyxl refuses control characters in a cell (schemathesis found the 500): they are replaced."""
+    Vendor.objects.filter(pk=vendor_a.pk).update(name="Bell\x07 vendor", legal_name="Bell\x07 vendor")
+    response = api_client_for(viewer_lab_a).get(
+        f"/api/labs/{lab_a.id}/register-of-information/workbook/?reference_date=2025-12-31"
+    )
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    values = [cell.value for row in book["B_05.01"].iter_rows() for cell in row]
+    assert "Bell\ufffd vendor" in values
 
 
 def test_the_query_count_does_not_grow_with_the_register(api_client_for, admin_user, reg, lab_a, vendor_a):
